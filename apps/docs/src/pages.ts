@@ -1,0 +1,9 @@
+import { fileURLToPath } from 'node:url';
+
+/** Where the rendered pages are written and served from. */
+export const distDir = fileURLToPath(new URL('../dist', import.meta.url));
+
+/** The file (and URL path below the docs root) of an API's rendered page. */
+export function pageFile(apiName: string): string {
+  return `${apiName}.html`;
+}

@@ -1,0 +1,56 @@
+import type { DataValidateFunction } from 'ajv/dist/types/index.js';
+import { Ajv2020, type AnySchemaObject, type ErrorObject, type Options, type ValidateFunction } from 'ajv/dist/2020.js';
+import addFormatsModule from 'ajv-formats';
+
+// ajv-formats is CommonJS; under NodeNext its default export arrives wrapped.
+const addFormats = addFormatsModule as unknown as typeof addFormatsModule.default;
+
+/** OpenAPI 3.1 keywords that are not JSON Schema 2020-12 vocabulary: annotations only. */
+const openApiAnnotations = ['discriminator', 'example', 'xml', 'externalDocs'];
+
+/**
+ * The one JSON Schema validator configuration of trackspec (OpenAPI 3.1 = JSON Schema 2020-12),
+ * shared by the spec tests, the contract suite and the server.
+ *
+ * Beyond plain Ajv it *asserts* `contentSchema` for JSON carried in strings
+ * (`contentMediaType: application/json`), which JSON Schema leaves as an annotation:
+ * Dito's `event` form field is such a string, and its content must be validated too.
+ */
+export function createAjv(options: Options = {}): Ajv2020 {
+  const ajv = new Ajv2020({ allErrors: true, strict: true, strictTypes: false, strictRequired: false, ...options });
+  addFormats(ajv);
+  for (const keyword of openApiAnnotations) ajv.addKeyword({ keyword });
+  ajv.removeKeyword('contentSchema');
+  ajv.addKeyword({
+    keyword: 'contentSchema',
+    schemaType: 'object',
+    errors: true,
+    compile(contentSchema: object, parentSchema: AnySchemaObject) {
+      const mediaType = String(parentSchema.contentMediaType ?? 'application/json');
+      if (!/^application\/(.+\+)?json\b/.test(mediaType)) return () => true;
+      const validateContent = ajv.compile(contentSchema);
+      const check: DataValidateFunction = (data, context) => {
+        if (typeof data !== 'string') return true; // `type` reports non-strings
+        const at = context?.instancePath ?? '';
+        let parsed: unknown;
+        try {
+          parsed = JSON.parse(data);
+        } catch (error) {
+          check.errors = [contentError(at, `must be a string holding valid JSON (${(error as Error).message})`)];
+          return false;
+        }
+        if (validateContent(parsed)) return true;
+        check.errors = (validateContent.errors ?? []).map((inner) => ({ ...inner, instancePath: at + inner.instancePath }));
+        return false;
+      };
+      return check;
+    },
+  });
+  return ajv;
+}
+
+function contentError(instancePath: string, message: string): ErrorObject {
+  return { keyword: 'contentSchema', instancePath, schemaPath: '#/contentSchema', params: {}, message };
+}
+
+export type { ErrorObject, ValidateFunction };
