@@ -4,9 +4,14 @@ import { pageFile } from './pages.js';
 const escapeHtml = (text: string) =>
   text.replace(/[&<>"']/g, (char) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[char]!);
 
-/** First paragraph of a Markdown description, as plain text (the full text is on the API's page). */
-function firstParagraph(markdown = ''): string {
-  return (markdown.split(/\n\s*\n/)[0] ?? '').replace(/[`*_]/g, '').trim();
+/**
+ * The first paragraph of a Markdown description as HTML, with only code spans and bold rendered
+ * (the full description is on the API's own page).
+ */
+export function firstParagraphHtml(markdown = ''): string {
+  return escapeHtml((markdown.split(/\n\s*\n/)[0] ?? '').trim())
+    .replace(/`([^`]+)`/g, '<code>$1</code>')
+    .replace(/\*\*([^*]+)\*\*/g, '<strong>$1</strong>');
 }
 
 /** The docs landing page: every registered API with its summary and description. No external assets. */
@@ -16,7 +21,7 @@ export function renderIndex(apis: readonly ApiEntry[]): string {
       (api) => `    <li class="api" data-api="${escapeHtml(api.name)}">
       <h2><a href="${pageFile(api.name)}">${escapeHtml(api.title)}</a> <span class="version">v${escapeHtml(api.version)}</span></h2>
       ${api.summary ? `<p class="summary">${escapeHtml(api.summary)}</p>` : ''}
-      <p class="description">${escapeHtml(firstParagraph(api.description))}</p>
+      <p class="description">${firstParagraphHtml(api.description)}</p>
       <p class="meta"><code>specs/${escapeHtml(api.name)}/</code></p>
     </li>`,
     )
@@ -42,6 +47,7 @@ export function renderIndex(apis: readonly ApiEntry[]): string {
     .version { font-size: .8rem; color: #627d98; font-weight: normal; }
     .summary { font-weight: 600; margin: .3rem 0; }
     .description { margin: .3rem 0; line-height: 1.45; }
+    code { font-family: ui-monospace, monospace; font-size: .9em; background: #eef2f7; padding: 0 .2em; border-radius: .2em; }
     .meta { margin: .5rem 0 0; color: #627d98; font-size: .85rem; }
   </style>
 </head>
