@@ -1,0 +1,80 @@
+/**
+ * Prism mock servers for the registered APIs: `startMocks()` starts one `prism mock` per API on
+ * its bundled document, waits until each answers HTTP, and returns their URLs and a `stop()`.
+ */
+import { createServer } from 'node:net';
+import { apiNames, bundlePath } from '@trackspec/specs';
+import { mockPort } from './ports.js';
+import { spawnPrismMock, stopPrism, type PrismProcess } from './prism.js';
+
+export { firstMockPort, mockPort } from './ports.js';
+
+export interface StartMocksOptions {
+  /** Which APIs to mock (default: every registered API). */
+  apis?: readonly string[];
+  /** `fixed` (default): the documented ports from `mockPort()`; `ephemeral`: free ports chosen now (tests). */
+  ports?: 'fixed' | 'ephemeral';
+  host?: string;
+  /** How long to wait for every mock to answer. */
+  readyTimeoutMs?: number;
+}
+
+export interface RunningMock {
+  api: string;
+  port: number;
+  url: string;
+  pid: number;
+}
+
+export interface Mocks {
+  mocks: RunningMock[];
+  /** Base URL per API name. */
+  urls: Record<string, string>;
+  /** Stops every mock (SIGTERM, then SIGKILL) and resolves when all have exited. */
+  stop(): Promise<void>;
+}
+
+export async function startMocks(options: StartMocksOptions = {}): Promise<Mocks> {
+  const { apis = apiNames, ports = 'fixed', host = '127.0.0.1', readyTimeoutMs = 60_000 } = options;
+  const started: { api: string; port: number; prism: PrismProcess }[] = [];
+  const stop = () => Promise.all(started.map(({ prism }) => stopPrism(prism))).then(() => undefined);
+  try {
+    for (const api of apis) {
+      const port = ports === 'fixed' ? mockPort(api) : await freePort(host);
+      started.push({ api, port, prism: spawnPrismMock(bundlePath(api), port, host) });
+    }
+    const urlHost = host.includes(':') ? `[${host}]` : host;
+    await Promise.all(started.map(({ api, port, prism }) => waitUntilAnswering(api, `http://${urlHost}:${port}`, prism, readyTimeoutMs)));
+    const mocks = started.map(({ api, port, prism }) => ({ api, port, url: `http://${urlHost}:${port}`, pid: prism.child.pid! }));
+    return { mocks, urls: Object.fromEntries(mocks.map((mock) => [mock.api, mock.url])), stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+/** Any HTTP answer (Prism says 404 for `/`) means the mock is listening. */
+async function waitUntilAnswering(api: string, url: string, prism: PrismProcess, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (prism.child.exitCode !== null) throw new Error(`Prism mock for ${api} exited (${prism.child.exitCode}):\n${prism.output()}`);
+    try {
+      await fetch(url, { signal: AbortSignal.timeout(1_000) });
+      return;
+    } catch {
+      if (Date.now() > deadline) throw new Error(`Prism mock for ${api} did not answer on ${url} within ${timeoutMs} ms:\n${prism.output()}`);
+      await new Promise((resolve) => setTimeout(resolve, 150));
+    }
+  }
+}
+
+function freePort(host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, host, () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}

@@ -1,0 +1,49 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createRequire } from 'node:module';
+
+const prismBin = createRequire(import.meta.url).resolve('@stoplight/prism-cli/dist/index.js');
+
+export interface PrismProcess {
+  child: ChildProcess;
+  /** Resolves when the process has exited (it never rejects). */
+  exited: Promise<void>;
+  /** Everything Prism printed, for error messages. */
+  output(): string;
+}
+
+/** Starts `prism mock <document>` on a loopback port, in its own process group. */
+export function spawnPrismMock(document: string, port: number, host: string): PrismProcess {
+  const child = spawn(process.execPath, [prismBin, 'mock', document, '--port', String(port), '--host', host, '--verboseLevel', 'warn'], {
+    detached: true, // own process group: stopping it can never leave an orphan behind
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, NO_COLOR: '1' },
+  });
+  let output = '';
+  const keep = (chunk: Buffer) => {
+    output = (output + chunk.toString()).slice(-8_000);
+  };
+  child.stdout?.on('data', keep);
+  child.stderr?.on('data', keep);
+  const exited = new Promise<void>((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) resolve();
+    else child.once('exit', () => resolve());
+  });
+  return { child, exited, output: () => output };
+}
+
+/** SIGTERM to the whole process group, SIGKILL if it has not exited after `graceMs`. */
+export async function stopPrism(prism: PrismProcess, graceMs = 5_000): Promise<void> {
+  const { child } = prism;
+  if (child.exitCode !== null || child.signalCode !== null || child.pid === undefined) return;
+  const signalGroup = (signal: NodeJS.Signals) => {
+    try {
+      process.kill(-child.pid!, signal);
+    } catch {
+      // already gone
+    }
+  };
+  signalGroup('SIGTERM');
+  const timer = setTimeout(() => signalGroup('SIGKILL'), graceMs);
+  await prism.exited;
+  clearTimeout(timer);
+}

@@ -1,0 +1,71 @@
+// Real Prism processes: started for every registered API, answering with the spec's examples,
+// validating requests, and gone (no orphans, ports closed) after stop / SIGTERM.
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { apiNames, listOperations, loadDereferenced } from '@trackspec/specs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mockPort, startMocks, type Mocks } from '../src/index.js';
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function refusesConnections(url: string): Promise<boolean> {
+  return fetch(url, { signal: AbortSignal.timeout(2_000) }).then(
+    () => false,
+    () => true,
+  );
+}
+
+describe('startMocks (ephemeral ports)', () => {
+  let mocks: Mocks;
+  beforeAll(async () => {
+    mocks = await startMocks({ ports: 'ephemeral' });
+  });
+  afterAll(() => mocks?.stop());
+
+  it('starts one answering mock per registered API', () => {
+    expect(mocks.mocks.map((mock) => mock.api)).toEqual([...apiNames]);
+    expect(new Set(mocks.mocks.map((mock) => mock.port)).size).toBe(apiNames.length);
+  });
+
+  // Answers to the spec's own examples are the contract suite's job; here: each mock validates.
+  it.each(apiNames.map((name) => [name]))('%s rejects a body that is not valid JSON with a 4xx', async (name) => {
+    const operation = listOperations(loadDereferenced(name)).find((candidate) => candidate.source === 'paths' && candidate.operation.requestBody);
+    expect(operation).toBeDefined();
+    const url = mocks.urls[name] + operation!.path.replace(/\{[^}]+\}/g, 'x');
+    const response = await fetch(url, { method: operation!.method.toUpperCase(), headers: { 'content-type': 'application/json' }, body: '[1, 2' });
+    expect(response.status).toBeGreaterThanOrEqual(400);
+    expect(response.status).toBeLessThan(500);
+  });
+
+  it('stop() ends every Prism process and frees its port', async () => {
+    const { mocks: running } = mocks;
+    await mocks.stop();
+    for (const mock of running) {
+      expect(isRunning(mock.pid), `${mock.api} pid ${mock.pid}`).toBe(false);
+      await expect(refusesConnections(mock.url)).resolves.toBe(true);
+    }
+  });
+});
+
+describe('npm run mocks (the CLI, on the fixed ports)', () => {
+  it('prints every URL, serves them, and stops them all on SIGTERM', async () => {
+    const cli = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts'], { cwd: new URL('..', import.meta.url).pathname, stdio: ['ignore', 'pipe', 'inherit'] });
+    let printed = '';
+    cli.stdout.on('data', (chunk: Buffer) => (printed += chunk.toString()));
+    const urls = apiNames.map((name) => `http://127.0.0.1:${mockPort(name)}`);
+    await expect.poll(() => urls.every((url) => printed.includes(url)), { timeout: 60_000, interval: 200 }).toBe(true);
+    for (const url of urls) await expect(refusesConnections(url)).resolves.toBe(false);
+
+    cli.kill('SIGTERM');
+    const [code] = await once(cli, 'exit');
+    expect(code).toBe(0);
+    for (const url of urls) await expect(refusesConnections(url)).resolves.toBe(true);
+  });
+});
