@@ -1,0 +1,41 @@
+import type { dito } from '@trackspec/types';
+import type { WithClientFilledBody } from '../body-types.js';
+import { formFieldsCredential, sha1Hex } from '../credentials.js';
+import { createTypedClient, type ClientOptions, type TypedClient } from '../typed-client.js';
+
+export type DitoEvent = dito.components['schemas']['DitoEvent'];
+
+/** Form fields the client fills: the credentials and the two constants the spec fixes. */
+type FilledFields = 'platform_api_key' | 'sha1_signature' | 'id_type' | 'network_name';
+
+/** Dito's paths with credentials filled by the client, and `event` given as an object (or its JSON string). */
+export type DitoPaths = WithClientFilledBody<dito.paths, FilledFields, { event: DitoEvent | string }>;
+
+export interface DitoClientOptions<ThrowOnError extends boolean = false> extends ClientOptions<ThrowOnError> {
+  /** The application's API key (`platform_api_key`). */
+  apiKey: string;
+  /** The application's SECRET_KEY; the client sends its lowercase hex SHA-1 as `sha1_signature`, never the secret. */
+  secret: string;
+}
+
+export type DitoClient<ThrowOnError extends boolean = false> = TypedClient<DitoPaths, ThrowOnError>;
+
+/** Form-encodes a body, turning an `event` object into the JSON string the API expects. */
+function serializeForm(body: unknown): string {
+  const form = new URLSearchParams();
+  for (const [name, value] of Object.entries((body ?? {}) as Record<string, unknown>)) {
+    if (value === undefined) continue;
+    form.set(name, typeof value === 'string' ? value : JSON.stringify(value));
+  }
+  return form.toString();
+}
+
+export function createDitoClient<ThrowOnError extends boolean = false>(options: DitoClientOptions<ThrowOnError>): DitoClient<ThrowOnError> {
+  const signature = sha1Hex(options.secret);
+  const fields = async () => ({ id_type: 'id', network_name: 'pt', platform_api_key: options.apiKey, sha1_signature: await signature });
+  return createTypedClient<DitoPaths, ThrowOnError>(options, {
+    headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+    bodySerializer: serializeForm,
+    middleware: [formFieldsCredential(fields)],
+  });
+}
