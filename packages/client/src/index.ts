@@ -7,3 +7,4 @@ export { createTtoClient, type TtoClient, type TtoClientOptions, type TtoPaths }
 export { createDitoClient, type DitoClient, type DitoClientOptions, type DitoEvent, type DitoPaths } from './apis/dito.js';
 export { createHellotextClient, type HellotextClient, type HellotextClientOptions, type HellotextPaths } from './apis/hellotext.js';
 export { createRockstatClient, type RockstatClient, type RockstatPaths } from './apis/rockstat.js';
+export { Analytics, createAnalytics, type AnalyticsOptions, type FlushResult, type QueuedEvent } from './analytics.js';
