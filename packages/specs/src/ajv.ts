@@ -14,12 +14,14 @@ const openApiAnnotations = ['discriminator', 'example', 'xml', 'externalDocs'];
  *
  * Beyond plain Ajv it *asserts* `contentSchema` for JSON carried in strings
  * (`contentMediaType: application/json`), which JSON Schema leaves as an annotation:
- * Dito's `event` form field is such a string, and its content must be validated too.
+ * Dito's `event` form field is such a string, and its content must be validated too. With
+ * `assertContentSchema: false` it keeps the standard (annotation-only) behaviour.
  */
-export function createAjv(options: Options = {}): Ajv2020 {
+export function createAjv(options: Options = {}, { assertContentSchema = true } = {}): Ajv2020 {
   const ajv = new Ajv2020({ allErrors: true, strict: true, strictTypes: false, strictRequired: false, ...options });
   addFormats(ajv);
   for (const keyword of openApiAnnotations) ajv.addKeyword({ keyword });
+  if (!assertContentSchema) return ajv;
   ajv.removeKeyword('contentSchema');
   ajv.addKeyword({
     keyword: 'contentSchema',

@@ -1,0 +1,145 @@
+/**
+ * The requests of the contract suite, derived from a dereferenced spec (never a hand-kept list):
+ * every named request example must be accepted; mutations of it that Ajv confirms break the
+ * schema (a required field removed, a wrong type, a value outside an enum), missing or wrong
+ * credentials, and an unsupported media type must be refused with a documented 4xx.
+ *
+ * Mutations are judged with standard JSON Schema semantics, where `contentSchema` (JSON carried
+ * in a string, e.g. Dito's `event`) is an annotation, as Prism treats it: pass an Ajv created with
+ * `createAjv({}, { assertContentSchema: false })`.
+ */
+import { listOperations, type OpenApiDocument, type OperationRef } from '@trackspec/specs';
+import type { Ajv2020 } from 'ajv/dist/2020.js';
+import { formFields } from './send.js';
+
+type Json = Record<string, any>;
+
+export type CaseKind = 'example' | 'missing-field' | 'wrong-type' | 'bad-enum' | 'bad-path-parameter' | 'no-auth' | 'wrong-auth' | 'unsupported-media-type';
+
+export interface RequestCase {
+  operation: OperationRef;
+  kind: CaseKind;
+  /** Readable description, e.g. `example byProfile` or `missing /action`. */
+  name: string;
+  pathParams: Record<string, unknown>;
+  query: Record<string, unknown>;
+  /** Absent for requests without a body. */
+  mediaType?: string;
+  body?: unknown;
+  auth: 'valid' | 'none' | 'wrong';
+  expect: '2xx' | '4xx';
+}
+
+const placeholderByType: Record<string, unknown> = { string: 'x', integer: 1, number: 1, boolean: true, object: {}, array: [] };
+
+/** A value for a schema: its const, first example, default, first enum value, or a placeholder of its type. */
+export function schemaExample(schema: Json = {}): unknown {
+  if ('const' in schema) return schema.const;
+  if (Array.isArray(schema.examples) && schema.examples.length) return schema.examples[0];
+  if ('example' in schema) return schema.example;
+  if ('default' in schema) return schema.default;
+  if (Array.isArray(schema.enum)) return schema.enum[0];
+  const type = Array.isArray(schema.type) ? schema.type[0] : schema.type;
+  return placeholderByType[type ?? 'string'];
+}
+
+function parameterExample(parameter: Json): { found: boolean; value: unknown } {
+  if ('example' in parameter) return { found: true, value: parameter.example };
+  const named = Object.values((parameter.examples ?? {}) as Record<string, Json>)[0];
+  if (named && 'value' in named) return { found: true, value: named.value };
+  return { found: false, value: schemaExample(parameter.schema) };
+}
+
+/** Path parameters (always) and query parameters that have an example or are required. */
+function exampleParameters(operation: OperationRef) {
+  const pathParams: Record<string, unknown> = {};
+  const query: Record<string, unknown> = {};
+  for (const parameter of operation.parameters as Json[]) {
+    const { found, value } = parameterExample(parameter);
+    if (parameter.in === 'path') pathParams[parameter.name] = value;
+    else if (parameter.in === 'query' && (found || parameter.required)) query[parameter.name] = value;
+  }
+  return { pathParams, query };
+}
+
+/** Properties and required names of an object schema, through `allOf` (the rules in if/then are Ajv's job). */
+function objectShape(schema: Json): { properties: Record<string, Json>; required: string[] } {
+  const shape = { properties: { ...(schema.properties ?? {}) } as Record<string, Json>, required: [...(schema.required ?? [])] as string[] };
+  for (const branch of (schema.allOf ?? []) as Json[]) {
+    const inner = objectShape(branch);
+    Object.assign(shape.properties, inner.properties);
+    shape.required.push(...inner.required);
+  }
+  return { properties: shape.properties, required: [...new Set(shape.required)] };
+}
+
+const jsonTypeOf = (value: unknown) => (value === null ? 'null' : Array.isArray(value) ? 'array' : Number.isInteger(value) ? 'integer' : typeof value);
+const wrongTypeCandidates: unknown[] = [12345, 'not-a-number', true, { unexpected: 'object' }, ['unexpected', 'array']];
+
+function wrongTypeFor(schema: Json): unknown {
+  if (!schema.type) return undefined;
+  const allowed = new Set<string>([schema.type].flat());
+  if (allowed.has('number')) allowed.add('integer');
+  return wrongTypeCandidates.find((candidate) => !allowed.has(jsonTypeOf(candidate)));
+}
+
+export function securityAlternatives(document: OpenApiDocument, operation: OperationRef): Json[] {
+  return ((operation.operation as Json).security ?? document.security ?? []) as Json[];
+}
+
+/** True when every security alternative of the operation names at least one scheme. */
+export function requiresCredentials(document: OpenApiDocument, operation: OperationRef): boolean {
+  const alternatives = securityAlternatives(document, operation);
+  return alternatives.length > 0 && alternatives.every((alternative) => Object.keys(alternative).length > 0);
+}
+
+export function deriveCases(document: OpenApiDocument, ajv: Ajv2020): RequestCase[] {
+  const cases: RequestCase[] = [];
+  for (const operation of listOperations(document).filter((candidate) => candidate.source === 'paths')) {
+    const { pathParams, query } = exampleParameters(operation);
+    const base = { operation, pathParams, query, auth: 'valid' as const };
+    const content = ((operation.operation as Json).requestBody?.content ?? {}) as Record<string, Json>;
+    const examples = Object.entries(content).flatMap(([mediaType, media]) =>
+      Object.entries((media.examples ?? {}) as Record<string, Json>).map(([name, example]) => ({ mediaType, name, body: example.value, schema: media.schema as Json })),
+    );
+
+    if (examples.length === 0) cases.push({ ...base, kind: 'example', name: 'example parameters, no body', expect: '2xx' });
+    for (const example of examples) cases.push({ ...base, kind: 'example', name: `example ${example.name} (${example.mediaType})`, mediaType: example.mediaType, body: example.body, expect: '2xx' });
+
+    // Mutations of the first example of each media type, kept only when Ajv confirms they break the schema.
+    const firstPerMediaType = [...new Map(examples.map((example) => [example.mediaType, example])).values()];
+    for (const { mediaType, body, schema } of firstPerMediaType) {
+      if (!body || typeof body !== 'object' || Array.isArray(body)) continue;
+      const validate = ajv.compile(schema);
+      // Judge what travels: a form turns every value into a string.
+      const invalid = (candidate: Json) => !validate(mediaType === 'application/x-www-form-urlencoded' ? formFields(candidate) : candidate);
+      const { properties, required } = objectShape(schema);
+      const add = (kind: CaseKind, name: string, mutated: Json) => {
+        if (invalid(mutated)) cases.push({ ...base, kind, name: `${name} (${mediaType})`, mediaType, body: mutated, expect: '4xx' });
+      };
+      for (const field of required) {
+        const { [field]: _removed, ...rest } = body as Json;
+        add('missing-field', `missing /${field}`, rest);
+      }
+      for (const [field, propertySchema] of Object.entries(properties)) {
+        const wrong = wrongTypeFor(propertySchema);
+        if (wrong !== undefined) add('wrong-type', `wrong type at /${field}`, { ...body, [field]: wrong });
+        if ('const' in propertySchema || Array.isArray(propertySchema.enum)) add('bad-enum', `undocumented value at /${field}`, { ...body, [field]: 'not-a-documented-value' });
+      }
+    }
+
+    const first = examples[0];
+    const withFirstBody = first ? { mediaType: first.mediaType, body: first.body } : {};
+    for (const parameter of (operation.parameters as Json[]).filter((candidate) => candidate.in === 'path' && ['integer', 'number'].includes(candidate.schema?.type))) {
+      cases.push({ ...base, ...withFirstBody, kind: 'bad-path-parameter', name: `non-numeric path parameter ${parameter.name}`, pathParams: { ...pathParams, [parameter.name]: 'not-a-number' }, expect: '4xx' });
+    }
+    if (requiresCredentials(document, operation)) {
+      cases.push({ ...base, ...withFirstBody, kind: 'no-auth', name: 'no credentials', auth: 'none', expect: '4xx' });
+      cases.push({ ...base, ...withFirstBody, kind: 'wrong-auth', name: 'credentials in an undocumented scheme', auth: 'wrong', expect: '4xx' });
+    }
+    if (operation.operation.requestBody) {
+      cases.push({ ...base, kind: 'unsupported-media-type', name: 'an undeclared media type', mediaType: 'application/xml', body: '<event/>', expect: '4xx' });
+    }
+  }
+  return cases;
+}
