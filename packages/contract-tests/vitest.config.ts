@@ -1,10 +1,18 @@
 import { defineConfig } from 'vitest/config';
 
+// One suite, several targets: each project only changes the global setup that provides the
+// base URLs and credentials. CONTRACT_TARGET replaces them all with a target of your own.
+const targets = process.env.CONTRACT_TARGET
+  ? { custom: 'test/setup/env.ts' }
+  : { 'prism-mocks': 'test/setup/mocks.ts', server: 'test/setup/server.ts', 'server-via-prism-proxy': 'test/setup/server-via-prism-proxy.ts' };
+
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
-    globalSetup: ['test/global-setup.ts'],
     hookTimeout: 90_000,
     testTimeout: 30_000,
+    projects: Object.entries(targets).map(([name, setup]) => ({
+      extends: true,
+      test: { name, include: ['test/**/*.test.ts'], globalSetup: [setup] },
+    })),
   },
 });

@@ -1,11 +1,13 @@
 /**
- * Prism mock servers for the registered APIs: `startMocks()` starts one `prism mock` per API on
- * its bundled document, waits until each answers HTTP, and returns their URLs and a `stop()`.
+ * Prism for the registered APIs: `startMocks()` starts one `prism mock` per API on its bundled
+ * document; `startProxies()` one `prism proxy` per API in front of a real server (an independent
+ * check that requests and responses conform). Both wait until each Prism answers HTTP
+ * and return the URLs and a `stop()`.
  */
 import { createServer } from 'node:net';
 import { apiNames, bundlePath } from '@trackspec/specs';
 import { mockPort } from './ports.js';
-import { spawnPrismMock, stopPrism, type PrismProcess } from './prism.js';
+import { spawnPrism, stopPrism, type PrismProcess } from './prism.js';
 
 export { firstMockPort, mockPort } from './ports.js';
 
@@ -35,13 +37,31 @@ export interface Mocks {
 }
 
 export async function startMocks(options: StartMocksOptions = {}): Promise<Mocks> {
+  return startPrisms((api) => ['mock', bundlePath(api)], options);
+}
+
+export interface StartProxiesOptions extends Omit<StartMocksOptions, 'apis'> {
+  /** The real server's base URL per API to put a validating proxy in front of. */
+  upstreams: Record<string, string>;
+}
+
+/**
+ * `prism proxy` per API: every request is forwarded to the real server, and Prism reports what
+ * violates the spec, in the request or the response, in the answer's `sl-violations` header.
+ * (With `errors: true` it answers violations itself instead: 422 for a bad request.)
+ */
+export async function startProxies({ upstreams, ports = 'ephemeral', errors = false, ...options }: StartProxiesOptions & { errors?: boolean }): Promise<Mocks> {
+  return startPrisms((api) => ['proxy', bundlePath(api), upstreams[api]!, ...(errors ? ['--errors'] : [])], { ...options, ports, apis: Object.keys(upstreams) });
+}
+
+async function startPrisms(command: (api: string) => string[], options: StartMocksOptions): Promise<Mocks> {
   const { apis = apiNames, ports = 'fixed', host = '127.0.0.1', readyTimeoutMs = 60_000 } = options;
   const started: { api: string; port: number; prism: PrismProcess }[] = [];
   const stop = () => Promise.all(started.map(({ prism }) => stopPrism(prism))).then(() => undefined);
   try {
     for (const api of apis) {
       const port = ports === 'fixed' ? mockPort(api) : await freePort(host);
-      started.push({ api, port, prism: spawnPrismMock(bundlePath(api), port, host) });
+      started.push({ api, port, prism: spawnPrism(command(api), port, host) });
     }
     const urlHost = host.includes(':') ? `[${host}]` : host;
     await Promise.all(started.map(({ api, port, prism }) => waitUntilAnswering(api, `http://${urlHost}:${port}`, prism, readyTimeoutMs)));
@@ -57,12 +77,12 @@ export async function startMocks(options: StartMocksOptions = {}): Promise<Mocks
 async function waitUntilAnswering(api: string, url: string, prism: PrismProcess, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    if (prism.child.exitCode !== null) throw new Error(`Prism mock for ${api} exited (${prism.child.exitCode}):\n${prism.output()}`);
+    if (prism.child.exitCode !== null) throw new Error(`Prism for ${api} exited (${prism.child.exitCode}):\n${prism.output()}`);
     try {
       await fetch(url, { signal: AbortSignal.timeout(1_000) });
       return;
     } catch {
-      if (Date.now() > deadline) throw new Error(`Prism mock for ${api} did not answer on ${url} within ${timeoutMs} ms:\n${prism.output()}`);
+      if (Date.now() > deadline) throw new Error(`Prism for ${api} did not answer on ${url} within ${timeoutMs} ms:\n${prism.output()}`);
       await new Promise((resolve) => setTimeout(resolve, 150));
     }
   }

@@ -11,9 +11,12 @@ export interface PrismProcess {
   output(): string;
 }
 
-/** Starts `prism mock <document>` on a loopback port, in its own process group. */
-export function spawnPrismMock(document: string, port: number, host: string): PrismProcess {
-  const child = spawn(process.execPath, [prismBin, 'mock', document, '--port', String(port), '--host', host, '--verboseLevel', 'warn'], {
+/**
+ * Starts Prism on a loopback port, in its own process group: `['mock', document]`, or
+ * `['proxy', document, upstream, '--errors']` to validate a real server's traffic.
+ */
+export function spawnPrism(command: string[], port: number, host: string): PrismProcess {
+  const child = spawn(process.execPath, [prismBin, ...command, '--port', String(port), '--host', host, '--verboseLevel', 'warn'], {
     detached: true, // own process group: stopping it can never leave an orphan behind
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, NO_COLOR: '1' },

@@ -8,3 +8,4 @@ export { createDitoClient, type DitoClient, type DitoClientOptions, type DitoEve
 export { createHellotextClient, type HellotextClient, type HellotextClientOptions, type HellotextPaths } from './apis/hellotext.js';
 export { createRockstatClient, type RockstatClient, type RockstatPaths } from './apis/rockstat.js';
 export { Analytics, createAnalytics, type AnalyticsOptions, type FlushResult, type QueuedEvent } from './analytics.js';
+export { createAdminClient, type AdminClient, type AdminClientOptions, type AdminPaths } from './apis/admin.js';

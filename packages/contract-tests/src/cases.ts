@@ -43,19 +43,21 @@ export function schemaExample(schema: Json = {}): unknown {
   return placeholderByType[type ?? 'string'];
 }
 
-function parameterExample(parameter: Json): { found: boolean; value: unknown } {
+/** A parameter's example: the one named like the body example when there is one (pairing them), else its first. */
+function parameterExample(parameter: Json, exampleName?: string): { found: boolean; value: unknown } {
   if ('example' in parameter) return { found: true, value: parameter.example };
-  const named = Object.values((parameter.examples ?? {}) as Record<string, Json>)[0];
+  const examples = (parameter.examples ?? {}) as Record<string, Json>;
+  const named = (exampleName !== undefined ? examples[exampleName] : undefined) ?? Object.values(examples)[0];
   if (named && 'value' in named) return { found: true, value: named.value };
   return { found: false, value: schemaExample(parameter.schema) };
 }
 
 /** Path parameters (always) and query parameters that have an example or are required. */
-function exampleParameters(operation: OperationRef) {
+function exampleParameters(operation: OperationRef, exampleName?: string) {
   const pathParams: Record<string, unknown> = {};
   const query: Record<string, unknown> = {};
   for (const parameter of operation.parameters as Json[]) {
-    const { found, value } = parameterExample(parameter);
+    const { found, value } = parameterExample(parameter, exampleName);
     if (parameter.in === 'path') pathParams[parameter.name] = value;
     else if (parameter.in === 'query' && (found || parameter.required)) query[parameter.name] = value;
   }
@@ -104,18 +106,20 @@ export function deriveCases(document: OpenApiDocument, ajv: Ajv2020): RequestCas
     );
 
     if (examples.length === 0) cases.push({ ...base, kind: 'example', name: 'example parameters, no body', expect: '2xx' });
-    for (const example of examples) cases.push({ ...base, kind: 'example', name: `example ${example.name} (${example.mediaType})`, mediaType: example.mediaType, body: example.body, expect: '2xx' });
+    for (const example of examples) {
+      cases.push({ ...base, ...exampleParameters(operation, example.name), kind: 'example', name: `example ${example.name} (${example.mediaType})`, mediaType: example.mediaType, body: example.body, expect: '2xx' });
+    }
 
     // Mutations of the first example of each media type, kept only when Ajv confirms they break the schema.
     const firstPerMediaType = [...new Map(examples.map((example) => [example.mediaType, example])).values()];
-    for (const { mediaType, body, schema } of firstPerMediaType) {
+    for (const { mediaType, body, schema, name: exampleName } of firstPerMediaType) {
       if (!body || typeof body !== 'object' || Array.isArray(body)) continue;
       const validate = ajv.compile(schema);
       // Judge what travels: a form turns every value into a string.
       const invalid = (candidate: Json) => !validate(mediaType === 'application/x-www-form-urlencoded' ? formFields(candidate) : candidate);
       const { properties, required } = objectShape(schema);
       const add = (kind: CaseKind, name: string, mutated: Json) => {
-        if (invalid(mutated)) cases.push({ ...base, kind, name: `${name} (${mediaType})`, mediaType, body: mutated, expect: '4xx' });
+        if (invalid(mutated)) cases.push({ ...base, ...exampleParameters(operation, exampleName), kind, name: `${name} (${mediaType})`, mediaType, body: mutated, expect: '4xx' });
       };
       for (const field of required) {
         const { [field]: _removed, ...rest } = body as Json;
@@ -129,7 +133,7 @@ export function deriveCases(document: OpenApiDocument, ajv: Ajv2020): RequestCas
     }
 
     const first = examples[0];
-    const withFirstBody = first ? { mediaType: first.mediaType, body: first.body } : {};
+    const withFirstBody = first ? { ...exampleParameters(operation, first.name), mediaType: first.mediaType, body: first.body } : {};
     for (const parameter of (operation.parameters as Json[]).filter((candidate) => candidate.in === 'path' && ['integer', 'number'].includes(candidate.schema?.type))) {
       cases.push({ ...base, ...withFirstBody, kind: 'bad-path-parameter', name: `non-numeric path parameter ${parameter.name}`, pathParams: { ...pathParams, [parameter.name]: 'not-a-number' }, expect: '4xx' });
     }

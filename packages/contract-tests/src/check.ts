@@ -19,6 +19,11 @@ export function documentedResponse(operation: Json, status: number): { key: stri
  */
 export function checkAnswer(_document: OpenApiDocument, request: RequestCase, answer: Answer, ajv: Ajv2020): string[] {
   const problems: string[] = [];
+  // A validating proxy's findings: the response must always conform; the request too, unless the case breaks it on purpose.
+  for (const violation of answer.violations) {
+    if (violation.severity !== 'Error') continue;
+    if (violation.location[0] === 'response' || request.expect === '2xx') problems.push(`${violation.location.join('.')}: ${violation.message}`);
+  }
   const expectedClass = request.expect === '2xx' ? 2 : 4;
   if (Math.floor(answer.status / 100) !== expectedClass) problems.push(`expected a ${request.expect} answer, got ${answer.status}: ${JSON.stringify(answer.body)?.slice(0, 300)}`);
   const documented = documentedResponse(request.operation.operation, answer.status);

@@ -1,5 +1,5 @@
 /** The typed client of each API, as a user would create it (retries off: the suite sees every answer). */
-import { createDitoClient, createHellotextClient, createM1dasClient, createRockstatClient, createTtoClient, createTypedClient, type TypedClient } from '@trackspec/client';
+import { createAdminClient, createDitoClient, createHellotextClient, createM1dasClient, createRockstatClient, createTtoClient, createTypedClient, type TypedClient } from '@trackspec/client';
 
 type Credentials = Record<string, string | undefined>;
 type Factory = (baseUrl: string, credentials: Credentials) => TypedClient<any>;
@@ -11,6 +11,7 @@ const factories: Record<string, Factory> = {
   dito: (baseUrl, { apiKey = '', secret = '' }) => createDitoClient({ baseUrl, apiKey, secret, retry }),
   hellotext: (baseUrl, { token = '' }) => createHellotextClient({ baseUrl, token, retry }),
   rockstat: (baseUrl) => createRockstatClient({ baseUrl, retry }),
+  admin: (baseUrl, { token = '' }) => createAdminClient({ baseUrl, token, retry }),
 };
 
 /** An API without a dedicated factory gets the generic typed client (no credentials of its own). */

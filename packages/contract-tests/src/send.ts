@@ -9,6 +9,24 @@ export interface Answer {
   status: number;
   mediaType: string;
   body: unknown;
+  /** What a validating proxy in the path (Prism's `sl-violations` header) found wrong, if one is there. */
+  violations: Violation[];
+}
+
+export interface Violation {
+  location: string[];
+  severity: string;
+  message: string;
+}
+
+function violationsOf(response: Response): Violation[] {
+  const header = response.headers.get('sl-violations');
+  if (!header) return [];
+  try {
+    return JSON.parse(header) as Violation[];
+  } catch {
+    return [{ location: ['response'], severity: 'Error', message: `unreadable sl-violations header: ${header}` }];
+  }
 }
 
 async function read(response: Response): Promise<Answer> {
@@ -22,14 +40,24 @@ async function read(response: Response): Promise<Answer> {
       // left as text: the checker reports a body that is not the JSON it claims to be
     }
   }
-  return { status: response.status, mediaType, body };
+  return { status: response.status, mediaType, body, violations: violationsOf(response) };
+}
+
+/**
+ * The base URL of one operation: the target's URL for the API, unless the spec gives the path its
+ * own `servers` (e.g. the admin probes at the server root), whose path then replaces the API's.
+ */
+export function operationBaseUrl(document: OpenApiDocument, baseUrl: string, path: string): string {
+  const servers = (document.paths?.[path] as Json | undefined)?.servers as Json[] | undefined;
+  if (!servers?.[0]) return baseUrl;
+  return new URL(new URL(servers[0].url, 'http://placeholder').pathname, baseUrl).toString().replace(/\/+$/, '');
 }
 
 /** A named example, sent through the API's typed client exactly as a user would. */
-export async function sendWithClient(api: string, baseUrl: string, credentials: Record<string, string>, request: RequestCase): Promise<Answer> {
+export async function sendWithClient(document: OpenApiDocument, api: string, baseUrl: string, credentials: Record<string, string>, request: RequestCase): Promise<Answer> {
   const client = clientFor(api, baseUrl, credentials);
   const method = request.operation.method.toUpperCase() as 'GET';
-  const init: Json = { params: { path: request.pathParams, query: request.query } };
+  const init: Json = { params: { path: request.pathParams, query: request.query }, baseUrl: operationBaseUrl(document, baseUrl, request.operation.path) };
   if (request.mediaType) {
     init.body = request.body;
     init.headers = { 'Content-Type': request.mediaType };
@@ -37,7 +65,7 @@ export async function sendWithClient(api: string, baseUrl: string, credentials: 
   // openapi-fetch has read the body: take it from the result (data for 2xx, the ApiError's body otherwise).
   const result = await (client[method] as (path: string, init: Json) => Promise<{ data?: unknown; error?: { body: unknown }; response: Response }>)(request.operation.path, init);
   const mediaType = (result.response.headers.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
-  return { status: result.response.status, mediaType, body: result.error ? result.error.body : result.data };
+  return { status: result.response.status, mediaType, body: result.error ? result.error.body : result.data, violations: violationsOf(result.response) };
 }
 
 /** A form carries strings only: non-string values travel as their JSON text. */
@@ -56,7 +84,7 @@ const base64 = (text: string) => Buffer.from(text).toString('base64');
 /** A request built from the spec alone (for the requests a typed client would refuse to build). */
 export async function sendRaw(document: OpenApiDocument, baseUrl: string, credentials: Record<string, string>, request: RequestCase): Promise<Answer> {
   const path = request.operation.path.replace(/\{([^}]+)\}/g, (_, name: string) => encodeURIComponent(String(request.pathParams[name])));
-  const url = new URL(baseUrl.replace(/\/+$/, '') + path);
+  const url = new URL(operationBaseUrl(document, baseUrl, request.operation.path).replace(/\/+$/, '') + path);
   for (const [name, value] of Object.entries(request.query)) {
     if (value && typeof value === 'object') for (const [key, inner] of Object.entries(value)) url.searchParams.set(key, String(inner));
     else url.searchParams.set(name, String(value));

@@ -2,6 +2,7 @@
 // (Prism mocks by default). Every case comes from the specs; see src/cases.ts.
 import { apis, createAjv, loadDereferenced } from '@trackspec/specs';
 import { afterAll, describe, expect, inject, it } from 'vitest';
+import './setup/provide.js';
 import { checkAnswer, Coverage, deriveCases, documentedResponse, sendRaw, sendWithClient } from '../src/index.js';
 
 const target = inject('target');
@@ -21,7 +22,7 @@ describe.each(apis.map((api) => [api.name]))('%s', (api) => {
   });
 
   it.each(cases.map((request) => [`${request.operation.method.toUpperCase()} ${request.operation.path}: ${request.name} → ${request.expect}`, request]))('%s', async (_, request) => {
-    const answer = request.kind === 'example' ? await sendWithClient(api, baseUrl!, credentials, request) : await sendRaw(document, baseUrl!, credentials, request);
+    const answer = request.kind === 'example' ? await sendWithClient(document, api, baseUrl!, credentials, request) : await sendRaw(document, baseUrl!, credentials, request);
     const documented = documentedResponse(request.operation.operation, answer.status);
     if (documented) coverage.record(api, request.operation.operationId, documented.key);
     expect(checkAnswer(document, request, answer, ajv)).toEqual([]);

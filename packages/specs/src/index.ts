@@ -48,5 +48,5 @@ export function loadDereferenced(name: string): OpenApiDocument {
   return readJson<OpenApiDocument>(getApi(name).files.dereferenced);
 }
 
-export { createAjv } from './ajv.js';
+export { createAjv, type ErrorObject, type ValidateFunction } from './ajv.js';
 export { collectExamples, listOperations, httpMethods, type ExampleRef, type HttpMethod, type OperationRef } from './walk.js';

@@ -1,0 +1,73 @@
+/**
+ * Server configuration: a YAML or JSON file (path from `--config` or `TRACKSPEC_CONFIG`), then
+ * environment overrides. Sources say which API each credential belongs to.
+ */
+import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { parse } from 'yaml';
+
+export interface SourceConfig {
+  /** Unique id, stored with every event of the source. */
+  id: string;
+  /** Registry name of the API the source writes to. */
+  api: string;
+  /** Credentials that identify this source: m1das write keys, tto api_key, dito platform_api_key, hellotext bearer tokens. */
+  keys?: string[];
+  /** Dito: the SECRET_KEY whose SHA-1 signs requests. */
+  secret?: string;
+  /** Rockstat: project ids this source receives (absent: every project not claimed by another source). */
+  projectIds?: number[];
+  /** TTO: what `/v1/settings` returns for this source (merged over the defaults). */
+  settings?: Record<string, unknown>;
+}
+
+export interface ServerConfig {
+  host: string;
+  port: number;
+  /** SQLite file (`:memory:` for tests). */
+  database: string;
+  /** 0..1023: distinguishes processes in generated ids. */
+  workerId: number;
+  /** Bearer token of the admin API; the admin API refuses everything when it is empty. */
+  adminToken: string;
+  /** URL prefix per API (default `/<name>`); `admin` is the admin API's. */
+  basePaths: Record<string, string>;
+  /** Largest request body for operations whose spec sets no limit. */
+  defaultBodyLimit: number;
+  sources: SourceConfig[];
+}
+
+const defaults: Omit<ServerConfig, 'sources'> = {
+  host: '127.0.0.1',
+  port: 8080,
+  database: './data/trackspec.sqlite',
+  workerId: 0,
+  adminToken: '',
+  basePaths: {},
+  defaultBodyLimit: 1024 * 1024,
+};
+
+export function loadConfig(path: string | undefined, env: NodeJS.ProcessEnv = process.env): ServerConfig {
+  const file = path ? (parse(readFileSync(path, 'utf8')) as Partial<ServerConfig>) : {};
+  const config: ServerConfig = { ...defaults, ...file, basePaths: { ...file.basePaths }, sources: file.sources ?? [] };
+  // A relative database path is relative to the config file.
+  if (path && file.database && file.database !== ':memory:') config.database = resolve(dirname(path), file.database);
+  if (env.PORT) config.port = Number(env.PORT);
+  if (env.HOST) config.host = env.HOST;
+  if (env.TRACKSPEC_DATABASE) config.database = env.TRACKSPEC_DATABASE;
+  if (env.TRACKSPEC_WORKER_ID) config.workerId = Number(env.TRACKSPEC_WORKER_ID);
+  if (env.TRACKSPEC_ADMIN_TOKEN) config.adminToken = env.TRACKSPEC_ADMIN_TOKEN;
+  validateConfig(config);
+  return config;
+}
+
+export function validateConfig(config: ServerConfig): void {
+  if (!Number.isInteger(config.port) || config.port < 0 || config.port > 65535) throw new Error(`Invalid port ${config.port}`);
+  if (!Number.isInteger(config.workerId) || config.workerId < 0 || config.workerId > 1023) throw new Error(`workerId must be 0..1023, got ${config.workerId}`);
+  const ids = new Set<string>();
+  for (const source of config.sources) {
+    if (!source.id || !source.api) throw new Error(`Every source needs an id and an api: ${JSON.stringify(source)}`);
+    if (ids.has(source.id)) throw new Error(`Duplicate source id ${source.id}`);
+    ids.add(source.id);
+  }
+}

@@ -1,0 +1,89 @@
+/**
+ * m1das (Segment-compatible, the Jitsu ingest API): the path names the type (`event` takes it
+ * from the body), batches merge their `context` into each event (the event's keys win), and every
+ * stored event gets `receivedAt`, a `messageId` when absent, and a `timestamp` corrected for the
+ * client's clock skew when `sentAt` is known (receivedAt − (sentAt − timestamp), as Segment does).
+ */
+import { randomUUID } from 'node:crypto';
+import type { OperationInput } from '../openapi/router.js';
+import type { NewEvent } from '../storage/event-store.js';
+import { badRequest, componentValidator, sourceByKey, type ApiContext, type HandlerFactory } from './context.js';
+
+type Json = Record<string, any>;
+
+/** Segment's per-event limit; batches report bigger events in `errors` instead of failing whole. */
+const maxEventBytes = 32 * 1024;
+
+export function normalizeEvent(event: Json, receivedAt: Date, envelopeSentAt?: string): Json {
+  const normalized: Json = { ...event, messageId: event.messageId ?? randomUUID(), receivedAt: receivedAt.toISOString() };
+  const sentAt = event.sentAt ?? envelopeSentAt;
+  if (event.timestamp === undefined) {
+    normalized.timestamp = normalized.receivedAt;
+  } else if (sentAt !== undefined) {
+    const skew = Date.parse(sentAt) - Date.parse(event.timestamp);
+    if (Number.isFinite(skew)) {
+      normalized.originalTimestamp = event.timestamp;
+      normalized.timestamp = new Date(receivedAt.getTime() - skew).toISOString();
+    }
+  }
+  return normalized;
+}
+
+function toNewEvent(source: string, event: Json): NewEvent {
+  return {
+    api: 'm1das',
+    source,
+    type: event.type,
+    eventName: event.event ?? event.name ?? null,
+    userId: event.userId ?? null,
+    anonymousId: event.anonymousId ?? null,
+    messageId: String(event.messageId),
+    timestamp: event.timestamp ?? null,
+    receivedAt: event.receivedAt,
+    payload: event,
+  };
+}
+
+export const m1dasHandlers: HandlerFactory = (context: ApiContext) => {
+  const validateEvent = componentValidator(context, 'Event');
+
+  return {
+    async ingestEvent({ params, body, credential }: OperationInput) {
+      const source = sourceByKey(context, credential?.value, 'write key');
+      const event = body as Json;
+      const pathType = params['event-type'] as string;
+      if (pathType === 'event' && event.type === undefined) {
+        throw badRequest([{ in: 'body', pointer: '/type', detail: 'is required on /api/s/event (the type comes from the body)' }]);
+      }
+      const typed = { ...event, type: pathType === 'event' ? event.type : pathType };
+      // With the type settled, the per-type rules (track needs `event`, group needs `groupId`) apply.
+      const errors = validateEvent(typed);
+      if (errors.length) throw badRequest(errors);
+      await context.store.append([toNewEvent(source.id, normalizeEvent(typed, context.now()))]);
+      return { status: 200, body: { ok: true } };
+    },
+
+    async ingestBatch({ body, credential }: OperationInput) {
+      const request = body as Json;
+      // Header, Basic or query credentials first (the Jitsu order); the body's writeKey otherwise.
+      const source = credential ? sourceByKey(context, credential.value, 'write key') : sourceByKey(context, request.writeKey, 'write key (header, Basic, `writekey` query or body `writeKey`)');
+      const receivedAt = context.now();
+      const errors: string[] = [];
+      const accepted: NewEvent[] = [];
+      for (const item of request.batch as Json[]) {
+        const merged = request.context ? { ...item, context: { ...request.context, ...item.context } } : item;
+        const event = normalizeEvent(merged, receivedAt, request.sentAt);
+        if (Buffer.byteLength(JSON.stringify(item)) > maxEventBytes) {
+          errors.push(`Message ID: ${event.messageId}: the event is larger than ${maxEventBytes} bytes`);
+          continue;
+        }
+        accepted.push(toNewEvent(source.id, event));
+      }
+      if (accepted.length) await context.store.append(accepted);
+      const result: Json = { ok: errors.length === 0, receivedEvents: request.batch.length, okEvents: accepted.length };
+      if (errors.length) result.errors = errors;
+      return { status: 200, body: result };
+    },
+  };
+};
+

@@ -1,0 +1,50 @@
+/**
+ * TTO CDP: the project key travels in the body (`api_key`; the query for settings); `msg_id`
+ * deduplicates; `timestamp` is in seconds (number or digit string); alias records an identity link.
+ */
+import type { OperationInput } from '../openapi/router.js';
+import { sourceByKey, type ApiContext, type HandlerFactory } from './context.js';
+
+type Json = Record<string, any>;
+
+function secondsToIso(timestamp: unknown): string | null {
+  if (timestamp === undefined || timestamp === null || timestamp === '') return null;
+  const seconds = Number(timestamp);
+  return Number.isFinite(seconds) ? new Date(seconds * 1000).toISOString() : null;
+}
+
+export const ttoHandlers: HandlerFactory = (context: ApiContext) => {
+  const store = (type: 'track' | 'identify' | 'alias') =>
+    async ({ body }: OperationInput) => {
+      const message = body as Json;
+      const source = sourceByKey(context, message.api_key, '`api_key` body field');
+      const receivedAt = context.now().toISOString();
+      // The key authenticated the request; it is not kept with the event.
+      const { api_key: _key, ...payload } = message;
+      await context.store.append([
+        {
+          api: 'tto',
+          source: source.id,
+          type,
+          eventName: type === 'track' ? (message.event ?? null) : null,
+          userId: message.user_id ?? null,
+          anonymousId: message.anonymous_id ?? null,
+          messageId: message.msg_id ?? null,
+          timestamp: secondsToIso(message.timestamp) ?? receivedAt,
+          receivedAt,
+          payload: { ...payload, type, receivedAt },
+        },
+      ]);
+      return { status: 200, body: { ok: true, ...(message.msg_id ? { msg_id: message.msg_id } : {}) } };
+    };
+
+  return {
+    track: store('track'),
+    identify: store('identify'),
+    alias: store('alias'),
+    async getSettings({ credential }: OperationInput) {
+      const source = sourceByKey(context, credential?.value, '`api_key` query parameter');
+      return { status: 200, body: { source_id: source.id, type: 'http_api', destinations: [], ...source.settings } };
+    },
+  };
+};

@@ -1,0 +1,102 @@
+/**
+ * The storage boundary of the ingest server. Handlers depend only on this
+ * interface, so a PostgreSQL implementation can replace SQLite later.
+ */
+
+/** An accepted message, as a handler hands it to the store. */
+export interface NewEvent {
+  /** Registry name of the API that received it, e.g. 'm1das'. */
+  api: string;
+  /** Source id from the server config. */
+  source: string;
+  /** 'track' | 'identify' | 'page' | 'group' | 'alias' | 'event' | 'webhook' | ... */
+  type: string;
+  eventName?: string | null;
+  userId?: string | null;
+  anonymousId?: string | null;
+  /** Dedupe key within `source`; null/undefined means never deduplicated. */
+  messageId?: string | null;
+  /** ISO 8601 event time as the sender gave it. */
+  timestamp?: string | null;
+  /** ISO 8601 time the server received it; stores may normalise it to UTC. */
+  receivedAt: string;
+  /** JSON-serialisable stored message. */
+  payload: unknown;
+}
+
+export interface StoredEvent {
+  id: string;
+  api: string;
+  source: string;
+  type: string;
+  eventName: string | null;
+  userId: string | null;
+  anonymousId: string | null;
+  messageId: string | null;
+  timestamp: string | null;
+  receivedAt: string;
+  payload: unknown;
+}
+
+export interface AppendResult {
+  /** Id of the stored row; for a duplicate, the id of the earlier row. */
+  id: string;
+  duplicate: boolean;
+}
+
+export interface EventFilter {
+  api?: string;
+  source?: string;
+  type?: string;
+  messageId?: string;
+  /** Inclusive lower bound on receivedAt (ISO 8601). */
+  from?: string;
+  /** Exclusive upper bound on receivedAt (ISO 8601). */
+  to?: string;
+  /** Opaque cursor from a previous page's `nextCursor`. */
+  cursor?: string;
+  /** Page size, a positive integer; callers enforce their own maximum. */
+  limit: number;
+}
+
+export interface EventPage {
+  events: StoredEvent[];
+  /** Cursor for the next page, or null when this page is the last. */
+  nextCursor: string | null;
+}
+
+/** The store cannot accept writes or reads right now; the server answers 503. */
+export class StoreUnavailableError extends Error {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'StoreUnavailableError';
+  }
+}
+
+/** A list cursor that this store did not issue; the server answers 400. */
+export class InvalidCursorError extends Error {
+  constructor(message = 'invalid cursor', options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'InvalidCursorError';
+  }
+}
+
+export interface EventStore {
+  /**
+   * Stores the events durably (committed and synced) before resolving.
+   * A repeated (source, messageId) is not stored again and resolves as
+   * duplicate. All events of one call are stored atomically. Results are in
+   * the order of `events`.
+   */
+  append(events: readonly NewEvent[]): Promise<AppendResult[]>;
+  /**
+   * Events ordered by id ascending; `from` inclusive and `to` exclusive on
+   * receivedAt. Rejects with InvalidCursorError for a cursor it did not issue.
+   */
+  list(filter: EventFilter): Promise<EventPage>;
+  get(id: string): Promise<StoredEvent | undefined>;
+  /** Resolves when the store can read and write (readiness probe); rejects with StoreUnavailableError otherwise. */
+  ping(): Promise<void>;
+  /** Finishes pending writes, then releases the store; later calls reject. */
+  close(): Promise<void>;
+}

@@ -1,0 +1,64 @@
+/** A real app (all APIs, real SQLite in a temp file) for app.inject tests, with a settable clock. */
+import { createHash } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from '../src/app.js';
+import type { ServerConfig } from '../src/config.js';
+import { openSqliteStore } from '../src/storage/sqlite-store.js';
+import type { EventStore } from '../src/storage/event-store.js';
+
+export const adminToken = 'test-admin-token';
+export const sha1 = (text: string) => createHash('sha1').update(text).digest('hex');
+
+export const testConfig = (database: string): ServerConfig => ({
+  host: '127.0.0.1',
+  port: 0,
+  database,
+  workerId: 7,
+  adminToken,
+  basePaths: {},
+  defaultBodyLimit: 1024 * 1024,
+  sources: [
+    { id: 'shop', api: 'm1das', keys: ['keyId:keySecret'] },
+    { id: 'blog', api: 'm1das', keys: ['blogKey:blogSecret'] },
+    { id: 'tto-main', api: 'tto', keys: ['your_api_key_here'], settings: { name: 'Main source' } },
+    { id: 'tto-other', api: 'tto', keys: ['other_key'] },
+    { id: 'dito-app', api: 'dito', keys: ['SUA_API_KEY'], secret: 'SUA_SECRET_KEY' },
+    { id: 'ht', api: 'hellotext', keys: ['ALK_token'] },
+    { id: 'calls', api: 'rockstat', projectIds: [99] },
+    { id: 'rockstat-default', api: 'rockstat' },
+  ],
+});
+
+export interface TestApp {
+  app: FastifyInstance;
+  store: EventStore;
+  clock: { now: Date };
+  /** Stored events through the admin API (as an operator would read them). */
+  events(query?: string): Promise<Array<Record<string, any>>>;
+  close(): Promise<void>;
+}
+
+export async function createTestApp(): Promise<TestApp> {
+  const dir = await mkdtemp(join(tmpdir(), 'trackspec-server-test-'));
+  const store = openSqliteStore(join(dir, 'events.sqlite'));
+  const clock = { now: new Date('2026-11-23T12:00:00.000Z') };
+  const { app } = await buildApp({ config: testConfig(join(dir, 'events.sqlite')), store, now: () => clock.now });
+  return {
+    app,
+    store,
+    clock,
+    async events(query = '') {
+      const response = await app.inject({ method: 'GET', url: `/admin/events?limit=1000${query ? `&${query}` : ''}`, headers: { authorization: `Bearer ${adminToken}` } });
+      if (response.statusCode !== 200) throw new Error(`admin list failed: ${response.statusCode} ${response.body}`);
+      return response.json().events;
+    },
+    async close() {
+      await app.close();
+      await store.close();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}

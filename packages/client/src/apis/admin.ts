@@ -1,0 +1,21 @@
+import type { admin } from '@trackspec/types';
+import { bearerCredential } from '../credentials.js';
+import { createTypedClient, type ClientOptions, type TypedClient } from '../typed-client.js';
+
+export type AdminPaths = admin.paths;
+
+export interface AdminClientOptions<ThrowOnError extends boolean = false> extends ClientOptions<ThrowOnError> {
+  /** The admin bearer token from the server's config. */
+  token: string;
+}
+
+export type AdminClient<ThrowOnError extends boolean = false> = TypedClient<AdminPaths, ThrowOnError>;
+
+/**
+ * The trackspec server's admin API. `baseUrl` is the admin base (e.g. `http://127.0.0.1:8080/admin`);
+ * the probes live at the server root, so call them with a per-request `baseUrl`:
+ * `client.GET('/healthz', { baseUrl: 'http://127.0.0.1:8080' })`.
+ */
+export function createAdminClient<ThrowOnError extends boolean = false>(options: AdminClientOptions<ThrowOnError>): AdminClient<ThrowOnError> {
+  return createTypedClient<AdminPaths, ThrowOnError>(options, { middleware: [bearerCredential(options.token)] });
+}

@@ -1,0 +1,24 @@
+// Target: the real server behind `prism proxy` per API, so an independent validator checks every
+// request and response (its findings arrive in the `sl-violations` header; see src/check.ts). APIs with paths on another server (the admin probes at the
+// root) go to the server directly: a proxy forwards to a single upstream base URL.
+import { startProxies } from '@trackspec/mocks';
+import { apis, loadBundled } from '@trackspec/specs';
+import type { TestProject } from 'vitest/node';
+import './provide.js';
+import { startServerProcess } from './server-process.js';
+
+const hasPathServers = (api: string) => Object.values((loadBundled(api).paths ?? {}) as Record<string, { servers?: unknown }>).some((item) => item.servers);
+
+export default async function setup(project: TestProject) {
+  const server = await startServerProcess();
+  const proxied = apis.map(({ name }) => name).filter((name) => !hasPathServers(name));
+  const proxies = await startProxies({ upstreams: Object.fromEntries(proxied.map((name) => [name, server.urls[name]!])) }).catch(async (error) => {
+    await server.stop();
+    throw error;
+  });
+  project.provide('target', { name: 'server via prism proxy', urls: { ...server.urls, ...proxies.urls }, credentials: server.credentials });
+  return async () => {
+    await proxies.stop();
+    await server.stop();
+  };
+}
