@@ -45,8 +45,15 @@ export async function buildApp({ config, store, logger = false, now = () => new 
     forceCloseConnections: false,
   });
 
-  // Bodies: JSON and text/plain are Fastify's own; forms become objects of strings; any other
-  // type is buffered so that the router answers 415 naming what the operation accepts.
+  // Bodies: JSON (an empty one counts as no body: the TTO guide's settings curl sends
+  // `Content-Type: application/json` with nothing) and text/plain are Fastify's parsers; forms
+  // become objects of strings; any other type is buffered so that the router answers 415 naming
+  // what the operation accepts.
+  const parseJson = app.getDefaultJsonParser('error', 'error');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    if ((body as string).trim() === '') done(null, undefined);
+    else parseJson(request, body as string, done);
+  });
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_request, body, done) => {
     done(null, Object.fromEntries(new URLSearchParams(body as string)));
   });
@@ -96,7 +103,6 @@ function toProblem(error: unknown): { status: number; body: object; headers: Rec
   if (code === 'FST_ERR_CTP_BODY_TOO_LARGE') return { status: 413, body: problem(413, 'The request body is larger than this operation accepts.'), headers: {} };
   if (code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return { status: 415, body: problem(415, 'This Content-Type is not accepted.'), headers: {} };
   if (code === 'Z_DATA_ERROR' || code === 'Z_BUF_ERROR') return { status: 400, body: problem(400, 'The body is not valid gzip.'), headers: {} };
-  if (code === 'FST_ERR_CTP_EMPTY_JSON_BODY') return { status: 400, body: problem(400, 'The body is empty but its Content-Type says JSON.', [{ in: 'body', pointer: '', detail: 'is empty' }]), headers: {} };
   if (error instanceof SyntaxError || code === 'FST_ERR_CTP_INVALID_JSON_BODY') {
     return { status: 400, body: problem(400, 'The body is not valid JSON.', [{ in: 'body', pointer: '', detail: 'is not valid JSON' }]), headers: {} };
   }

@@ -52,3 +52,10 @@ describe('tto', () => {
     expect((await t.app.inject({ method: 'POST', url: '/tto/v1/track', payload: { ...track, api_key: 'keyId:keySecret' } })).statusCode).toBe(401);
   });
 });
+
+describe('the vendor curl for settings', () => {
+  it('works as printed: Content-Type JSON with no body', async () => {
+    const response = await t.app.inject({ method: 'POST', url: '/tto/v1/settings?api_key=your_api_key_here', headers: { accept: 'application/json', 'content-type': 'application/json' } });
+    expect(response.statusCode).toBe(200);
+  });
+});
