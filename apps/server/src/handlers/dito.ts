@@ -5,12 +5,12 @@
  * real SDKs send (documented `YYYY-MM-DD HH:MM:SS -zzzz`, ISO 8601, date only), now when absent.
  */
 import { createHash } from 'node:crypto';
-import type { OperationInput } from '../openapi/router.js';
+import type { dito } from '@trackspec/types';
 import { HttpProblem } from '../problems.js';
 import { secretsEqual } from '../sources.js';
-import { badRequest, sourceByKey, type ApiContext, type HandlerFactory } from './context.js';
+import { badRequest, sourceByKey, typedHandlers } from './context.js';
 
-type Json = Record<string, any>;
+type DitoEvent = dito.components['schemas']['DitoEvent'];
 
 /** ISO 8601 for Dito's date formats; a missing offset is read as UTC. Undefined when unparseable. */
 export function parseDitoDate(value: string): string | undefined {
@@ -29,15 +29,15 @@ export function parseDitoDate(value: string): string | undefined {
   return Number.isNaN(time) ? undefined : new Date(time).toISOString();
 }
 
-export const ditoHandlers: HandlerFactory = (context: ApiContext) => ({
-  async trackUser({ params, body }: OperationInput) {
-    const form = body as Json;
+export const ditoHandlers = typedHandlers<dito.operations>((context) => ({
+  async trackUser({ params, body: form }) {
     const source = sourceByKey(context, form.platform_api_key, '`platform_api_key`');
     if (!form.sha1_signature) throw new HttpProblem(401, 'This server verifies `sha1_signature` (SHA-1 of the secret); RSA `signature` is not supported.');
     const expected = createHash('sha1').update(source.secret ?? '').digest('hex');
     if (!source.secret || !secretsEqual(String(form.sha1_signature).toLowerCase(), expected)) throw new HttpProblem(401, 'The `sha1_signature` is not valid for this API key.');
 
-    const event = JSON.parse(form.event) as Json;
+    // The router has checked `event` against its content schema.
+    const event = JSON.parse(form.event) as DitoEvent;
     const receivedAt = context.now().toISOString();
     const happenedAt = event.created_at === undefined ? receivedAt : parseDitoDate(String(event.created_at));
     if (!happenedAt) throw badRequest([{ in: 'body', pointer: '/event/created_at', detail: 'is not a date in a supported format (YYYY-MM-DD HH:MM:SS -zzzz, ISO 8601 or YYYY-MM-DD)' }]);
@@ -55,8 +55,8 @@ export const ditoHandlers: HandlerFactory = (context: ApiContext) => ({
         payload: { id: params.id, id_type: form.id_type, network_name: form.network_name, ...(form.encoding ? { encoding: form.encoding } : {}), event: { ...event, created_at: happenedAt }, receivedAt },
       },
     ]);
-    const tracked: Json = { id: Number(stored!.id), action: event.action, created_at: happenedAt, data: event.data ?? {} };
+    const tracked: Record<string, unknown> = { id: Number(stored!.id), action: event.action, created_at: happenedAt, data: event.data ?? {} };
     if (event.revenue !== undefined) tracked.revenue = event.revenue;
     return { status: 200, body: { data: [tracked] } };
   },
-});
+}));

@@ -1,13 +1,10 @@
 /** Hellotext: Bearer token → source; a profile or a session (checked by the spec's schema); 201 {"state":"ok"}. */
-import type { OperationInput } from '../openapi/router.js';
-import { sourceByKey, type ApiContext, type HandlerFactory } from './context.js';
+import type { hellotext } from '@trackspec/types';
+import { sourceByKey, typedHandlers } from './context.js';
 
-type Json = Record<string, any>;
-
-export const hellotextHandlers: HandlerFactory = (context: ApiContext) => ({
-  async trackAttributionEvent({ body, credential }: OperationInput) {
+export const hellotextHandlers = typedHandlers<hellotext.operations>((context) => ({
+  async trackAttributionEvent({ body: event, credential }) {
     const source = sourceByKey(context, credential?.value, 'bearer token');
-    const event = body as Json;
     const receivedAt = context.now().toISOString();
     await context.store.append([
       {
@@ -25,4 +22,4 @@ export const hellotextHandlers: HandlerFactory = (context: ApiContext) => ({
     ]);
     return { status: 201, body: { state: 'ok' } };
   },
-});
+}));

@@ -5,9 +5,9 @@
  * client's clock skew when `sentAt` is known (receivedAt − (sentAt − timestamp), as Segment does).
  */
 import { randomUUID } from 'node:crypto';
-import type { OperationInput } from '../openapi/router.js';
+import type { m1das } from '@trackspec/types';
 import type { NewEvent } from '../storage/event-store.js';
-import { badRequest, componentValidator, sourceByKey, type ApiContext, type HandlerFactory } from './context.js';
+import { badRequest, componentValidator, sourceByKey, typedHandlers } from './context.js';
 
 type Json = Record<string, any>;
 
@@ -44,14 +44,13 @@ function toNewEvent(source: string, event: Json): NewEvent {
   };
 }
 
-export const m1dasHandlers: HandlerFactory = (context: ApiContext) => {
+export const m1dasHandlers = typedHandlers<m1das.operations>((context) => {
   const validateEvent = componentValidator(context, 'Event');
 
   return {
-    async ingestEvent({ params, body, credential }: OperationInput) {
+    async ingestEvent({ params, body: event, credential }) {
       const source = sourceByKey(context, credential?.value, 'write key');
-      const event = body as Json;
-      const pathType = params['event-type'] as string;
+      const pathType = params['event-type'];
       if (pathType === 'event' && event.type === undefined) {
         throw badRequest([{ in: 'body', pointer: '/type', detail: 'is required on /api/s/event (the type comes from the body)' }]);
       }
@@ -63,14 +62,13 @@ export const m1dasHandlers: HandlerFactory = (context: ApiContext) => {
       return { status: 200, body: { ok: true } };
     },
 
-    async ingestBatch({ body, credential }: OperationInput) {
-      const request = body as Json;
+    async ingestBatch({ body: request, credential }) {
       // Header, Basic or query credentials first (the Jitsu order); the body's writeKey otherwise.
       const source = credential ? sourceByKey(context, credential.value, 'write key') : sourceByKey(context, request.writeKey, 'write key (header, Basic, `writekey` query or body `writeKey`)');
       const receivedAt = context.now();
       const errors: string[] = [];
       const accepted: NewEvent[] = [];
-      for (const item of request.batch as Json[]) {
+      for (const item of request.batch) {
         const merged = request.context ? { ...item, context: { ...request.context, ...item.context } } : item;
         const event = normalizeEvent(merged, receivedAt, request.sentAt);
         if (Buffer.byteLength(JSON.stringify(item)) > maxEventBytes) {
@@ -85,5 +83,5 @@ export const m1dasHandlers: HandlerFactory = (context: ApiContext) => {
       return { status: 200, body: result };
     },
   };
-};
+});
 

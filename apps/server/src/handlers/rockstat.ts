@@ -4,16 +4,21 @@
  * query wins, as Rockstat's front does); the stored message has the shape of the spec's
  * `incomingMessage` webhook, and the answer is its key and time-ordered 64-bit id.
  */
+import type { rockstat } from '@trackspec/types';
 import type { OperationInput, OperationOutput } from '../openapi/router.js';
 import { HttpProblem } from '../problems.js';
-import { badRequest, type ApiContext, type HandlerFactory } from './context.js';
+import { badRequest, typedHandlers } from './context.js';
 
 type Json = Record<string, any>;
 
-export const rockstatHandlers: HandlerFactory = (context: ApiContext) => {
-  async function receive({ params, query, body, request }: OperationInput): Promise<OperationOutput> {
-    const bodyData = body && typeof body === 'object' ? (body as Json) : {};
-    const name = (params.event_name ?? query.name ?? bodyData.name) as string | undefined;
+/** What any of the six operations receives: each takes a subset of these. */
+type ReceiveInput = OperationInput<Json | undefined, { service: string; event_name?: string; project_id?: number }, { name?: string; projectId?: number; params?: Record<string, string> }>;
+
+// `receiveIncomingMessage` is the webhook Rockstat sends to its services: stored, not served.
+export const rockstatHandlers = typedHandlers<Omit<rockstat.operations, 'receiveIncomingMessage'>>((context) => {
+  async function receive({ params, query, body, request }: ReceiveInput): Promise<OperationOutput> {
+    const bodyData: Json = body ?? {};
+    const name = params.event_name ?? query.name ?? (typeof bodyData.name === 'string' ? bodyData.name : undefined);
     if (!name) throw badRequest([{ in: 'query', pointer: '/name', detail: 'is required: give the event name in the path, the `name` query parameter or the body' }]);
     const projectId = Number(params.project_id ?? query.projectId ?? 0);
     const source = context.sources.byProject('rockstat', projectId);
@@ -21,7 +26,7 @@ export const rockstatHandlers: HandlerFactory = (context: ApiContext) => {
 
     const received = context.now();
     const id = context.ids.next();
-    const service = params.service as string;
+    const service = params.service;
     const message = {
       key: `in.gen.${service}.${name}`,
       channel: 'http',
@@ -30,7 +35,7 @@ export const rockstatHandlers: HandlerFactory = (context: ApiContext) => {
       projectId,
       uid: context.ids.next(),
       td: { ip: request.ip, ua: request.headers['user-agent'] ?? '' },
-      data: { ...bodyData, ...(query.params as Json | undefined) },
+      data: { ...bodyData, ...query.params },
       id,
       time: received.getTime(),
     };
@@ -48,4 +53,4 @@ export const rockstatHandlers: HandlerFactory = (context: ApiContext) => {
     getService: receive,
     postService: receive,
   };
-};
+});

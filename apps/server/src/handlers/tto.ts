@@ -2,8 +2,8 @@
  * TTO CDP: the project key travels in the body (`api_key`; the query for settings); `msg_id`
  * deduplicates; `timestamp` is in seconds (number or digit string); alias records an identity link.
  */
-import type { OperationInput } from '../openapi/router.js';
-import { sourceByKey, type ApiContext, type HandlerFactory } from './context.js';
+import type { tto } from '@trackspec/types';
+import { sourceByKey, typedHandlers } from './context.js';
 
 type Json = Record<string, any>;
 
@@ -13,10 +13,11 @@ function secondsToIso(timestamp: unknown): string | null {
   return Number.isFinite(seconds) ? new Date(seconds * 1000).toISOString() : null;
 }
 
-export const ttoHandlers: HandlerFactory = (context: ApiContext) => {
+type Message = tto.components['schemas']['CommonFields'] & Json;
+
+export const ttoHandlers = typedHandlers<tto.operations>((context) => {
   const store = (type: 'track' | 'identify' | 'alias') =>
-    async ({ body }: OperationInput) => {
-      const message = body as Json;
+    async ({ body: message }: { body: Message }) => {
       const source = sourceByKey(context, message.api_key, '`api_key` body field');
       const receivedAt = context.now().toISOString();
       // The key authenticated the request; it is not kept with the event.
@@ -42,9 +43,9 @@ export const ttoHandlers: HandlerFactory = (context: ApiContext) => {
     track: store('track'),
     identify: store('identify'),
     alias: store('alias'),
-    async getSettings({ credential }: OperationInput) {
+    async getSettings({ credential }) {
       const source = sourceByKey(context, credential?.value, '`api_key` query parameter');
       return { status: 200, body: { source_id: source.id, type: 'http_api', destinations: [], ...source.settings } };
     },
   };
-};
+});

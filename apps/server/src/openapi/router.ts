@@ -12,15 +12,15 @@ import { compileBody, compileParameters, fieldErrors } from './validation.js';
 
 type Json = Record<string, any>;
 
-export interface OperationInput {
+export interface OperationInput<Body = unknown, Params = Json, Query = Json> {
   api: string;
   operationId: string;
   /** Path parameters by their spec names, validated and coerced. */
-  params: Json;
+  params: Params;
   /** Query parameters, validated and coerced; a free-form `style: form, explode: true` object parameter collects the undeclared ones. */
-  query: Json;
+  query: Query;
   /** The parsed body (JSON carried as `text/plain` already decoded), validated against the spec. */
-  body: unknown;
+  body: Body;
   mediaType: string | undefined;
   /** The credential that satisfied the operation's security, if it has any. */
   credential: Credential | undefined;
