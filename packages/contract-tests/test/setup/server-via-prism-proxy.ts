@@ -5,7 +5,7 @@ import { startProxies } from '@trackspec/mocks';
 import { apis, loadBundled } from '@trackspec/specs';
 import type { TestProject } from 'vitest/node';
 import './provide.js';
-import { startServerProcess } from './server-process.js';
+import { startServerProcess } from '@trackspec/server/testing';
 
 const hasPathServers = (api: string) => Object.values((loadBundled(api).paths ?? {}) as Record<string, { servers?: unknown }>).some((item) => item.servers);
 

@@ -1,15 +1,15 @@
 /**
- * The real ingest server as operators run it (`src/main.ts` in its own process, demo config with
- * a fresh database and a free port), and the credentials its config gives each API's schemes.
+ * The real ingest server as operators run it (`src/main.ts` in its own process, the demo config
+ * with a fresh database and a free port unless overridden), and the credentials its config gives
+ * each API's security schemes. For the contract suite, the benchmark and the reliability suite.
  */
 import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { apis, loadBundled } from '@trackspec/specs';
 import { parse } from 'yaml';
-import type { Target } from '../../src/target.js';
 
 interface SourceConfig {
   api: string;
@@ -17,26 +17,43 @@ interface SourceConfig {
   secret?: string;
 }
 
-const serverDir = dirname(createRequire(import.meta.url).resolve('@trackspec/server/package.json'));
+const serverDir = fileURLToPath(new URL('../..', import.meta.url));
 
 export interface ServerProcess {
   origin: string;
+  /** Base URL per API. */
   urls: Record<string, string>;
-  credentials: Target['credentials'];
-  stop(): Promise<void>;
+  /** Per API: credential per security scheme name, plus `writeKey`/`apiKey`/`token`/`secret` for the typed clients. */
+  credentials: Record<string, Record<string, string>>;
+  adminToken: string;
+  pid: number;
+  /** Everything the process printed so far. */
+  output(): string;
+  /** SIGTERM (graceful) and wait; `removeData: false` keeps the database for a restart. */
+  stop(options?: { removeData?: boolean }): Promise<void>;
+  /** SIGKILL, as a crash: nothing is flushed or closed. */
+  kill(): Promise<void>;
 }
 
-export async function startServerProcess(): Promise<ServerProcess> {
-  const work = await mkdtemp(join(tmpdir(), 'trackspec-contract-server-'));
+export interface StartServerOptions {
+  /** A database file to reuse (e.g. after a crash); default: a fresh one in a temporary folder. */
+  database?: string;
+  /** Config fields to override (port stays 0 unless given). */
+  config?: Record<string, unknown>;
+  env?: NodeJS.ProcessEnv;
+}
+
+export async function startServerProcess(options: StartServerOptions = {}): Promise<ServerProcess> {
+  const work = await mkdtemp(join(tmpdir(), 'trackspec-server-'));
   const config = parse(await readFile(join(serverDir, 'demo.config.yaml'), 'utf8')) as { adminToken: string; sources: SourceConfig[] };
   const configFile = join(work, 'config.json');
-  await writeFile(configFile, JSON.stringify({ ...config, port: 0, database: join(work, 'events.sqlite') }));
+  await writeFile(configFile, JSON.stringify({ ...config, port: 0, database: options.database ?? join(work, 'events.sqlite'), ...options.config }));
 
   const child = spawn(process.execPath, ['--import', 'tsx', join(serverDir, 'src/main.ts'), '--config', configFile], {
     cwd: serverDir,
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, LOG_LEVEL: 'warn' },
+    env: { ...process.env, LOG_LEVEL: 'warn', ...options.env },
   });
   let output = '';
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -55,7 +72,7 @@ export async function startServerProcess(): Promise<ServerProcess> {
     void exited.then(() => reject(new Error(`The server exited:\n${output}`)));
   });
 
-  const credentials: Target['credentials'] = {};
+  const credentials: ServerProcess['credentials'] = {};
   for (const { name } of apis) {
     const source = config.sources.find((candidate) => candidate.api === name);
     const key = name === 'admin' ? config.adminToken : (source?.keys?.[0] ?? '');
@@ -72,10 +89,17 @@ export async function startServerProcess(): Promise<ServerProcess> {
     origin,
     urls: Object.fromEntries(apis.map(({ name }) => [name, `${origin}/${name}`])),
     credentials,
-    async stop() {
-      if (child.exitCode === null) process.kill(-child.pid!, 'SIGTERM');
+    adminToken: config.adminToken,
+    pid: child.pid!,
+    output: () => output,
+    async stop({ removeData = true } = {}) {
+      if (child.exitCode === null && child.signalCode === null) process.kill(-child.pid!, 'SIGTERM');
       await exited;
-      await rm(work, { recursive: true, force: true });
+      if (removeData) await rm(work, { recursive: true, force: true });
+    },
+    async kill() {
+      if (child.exitCode === null && child.signalCode === null) process.kill(-child.pid!, 'SIGKILL');
+      await exited;
     },
   };
 }

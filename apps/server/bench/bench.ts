@@ -1,0 +1,192 @@
+/**
+ * `npm run bench`: throughput, latency and memory of the trackspec server against its peers, on
+ * loopback, with autocannon (same connections and duration for each, scenarios in alternation):
+ * a bare Fastify (the ceiling), the server per API (validated and durably stored), a 100-event
+ * batch, and a Prism mock (what a team would otherwise run). Also the typed client's overhead over
+ * a raw fetch. Prints a table and writes bench/results/latest.json. Not part of `npm test`.
+ *
+ * BENCH_DURATION (s, default 5), BENCH_CONNECTIONS (default 10), BENCH_ROUNDS (default 2).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { cpus, totalmem } from 'node:os';
+import { createM1dasClient } from '@trackspec/client';
+import { startMocks } from '@trackspec/mocks';
+import autocannon from 'autocannon';
+import { startServerProcess } from '../src/testing/server-process.js';
+
+const duration = Number(process.env.BENCH_DURATION ?? 5);
+const connections = Number(process.env.BENCH_CONNECTIONS ?? 10);
+const rounds = Number(process.env.BENCH_ROUNDS ?? 2);
+
+interface Scenario {
+  name: string;
+  target: 'bare' | 'server' | 'prism';
+  method: 'GET' | 'POST';
+  path: string;
+  headers: Record<string, string>;
+  /** A fresh body per request (unique ids, so nothing is deduplicated away). */
+  body?: () => string;
+  eventsPerRequest: number;
+  overallRate?: number;
+}
+
+interface Result {
+  name: string;
+  requestsPerSecond: number;
+  eventsPerSecond: number;
+  p50: number;
+  p99: number;
+  non2xx: number;
+  errors: number;
+}
+
+const trackBody = () => JSON.stringify({ type: 'track', event: 'purchase_completed', userId: 'user@example.com', messageId: randomUUID(), properties: { order_id: 'ORD-456', total: 99.99 }, context: { ip: '127.0.0.1', locale: 'en-US' } });
+const batchBody = () =>
+  JSON.stringify({ batch: Array.from({ length: 100 }, (_, index) => ({ type: 'track', event: 'button_clicked', userId: `user-${index}`, messageId: randomUUID(), properties: { button: 'signup' } })), writeKey: 'keyId:keySecret' });
+const json = { 'content-type': 'application/json' };
+const writeKey = { ...json, 'x-write-key': 'keyId:keySecret' };
+const sha1 = '4880d08ebf74ca214fe6a58b9533f34644b9d1ee'; // SHA-1 of the demo secret SUA_SECRET_KEY
+
+const scenarios: Scenario[] = [
+  { name: 'bare Fastify, POST /api/s/track (ceiling)', target: 'bare', method: 'POST', path: '/m1das/api/s/track', headers: json, body: trackBody, eventsPerRequest: 1 },
+  { name: 'trackspec m1das POST /api/s/track', target: 'server', method: 'POST', path: '/m1das/api/s/track', headers: writeKey, body: trackBody, eventsPerRequest: 1 },
+  { name: 'Prism mock m1das POST /api/s/track', target: 'prism', method: 'POST', path: '/api/s/track', headers: writeKey, body: trackBody, eventsPerRequest: 1 },
+  { name: 'trackspec m1das POST /v1/batch (100 events)', target: 'server', method: 'POST', path: '/m1das/v1/batch', headers: json, body: batchBody, eventsPerRequest: 100 },
+  { name: 'trackspec tto POST /v1/track', target: 'server', method: 'POST', path: '/tto/v1/track', headers: json, body: () => JSON.stringify({ type: 'track', api_key: 'your_api_key_here', msg_id: randomUUID(), user_id: 'user_12345', event: 'Purchase', timestamp: '1767174918' }), eventsPerRequest: 1 },
+  {
+    name: 'trackspec dito POST /users/{id} (form)',
+    target: 'server',
+    method: 'POST',
+    path: '/dito/users/ID_DO_SEU_USUARIO',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: () => new URLSearchParams({ id_type: 'id', platform_api_key: 'SUA_API_KEY', sha1_signature: sha1, network_name: 'pt', event: JSON.stringify({ action: 'comprou', revenue: 10.12, data: { cor: 'azul' } }) }).toString(),
+    eventsPerRequest: 1,
+  },
+  { name: 'trackspec hellotext POST /v1/attribution/events', target: 'server', method: 'POST', path: '/hellotext/v1/attribution/events', headers: { ...json, authorization: 'Bearer ALK_eSMRuwJ2Al...' }, body: () => JSON.stringify({ action: 'product.purchased', product: 'vxqQJ3Yg', profile: 'PROFILE_ID' }), eventsPerRequest: 1 },
+  { name: 'trackspec rockstat GET /{service}/{event}/{project}', target: 'server', method: 'GET', path: '/rockstat/calltrack/call/99?param=myparamvalue', headers: {}, eventsPerRequest: 1 },
+  { name: 'trackspec rockstat POST /{service}/{event} (JSON)', target: 'server', method: 'POST', path: '/rockstat/calltrack/call', headers: json, body: () => JSON.stringify({ key1: 'value1', key2: 'value2' }), eventsPerRequest: 1 },
+];
+
+function spawnBare(): Promise<{ origin: string; child: ChildProcess }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', new URL('./bare-server.ts', import.meta.url).pathname], { stdio: ['ignore', 'pipe', 'inherit'] });
+  return new Promise((resolve, reject) => {
+    let output = '';
+    child.stdout!.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+      const match = /on (http:\/\/\S+)/.exec(output);
+      if (match) resolve({ origin: match[1]!, child });
+    });
+    child.once('exit', () => reject(new Error(`bare server exited: ${output}`)));
+  });
+}
+
+/** Peak resident memory of a process (Linux VmHWM), in MB. */
+function peakRssMb(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  return Math.round(Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024);
+}
+
+async function load(origin: string, scenario: Scenario): Promise<Result> {
+  const result = await autocannon({
+    url: origin + scenario.path,
+    connections,
+    duration,
+    ...(scenario.overallRate ? { overallRate: scenario.overallRate } : {}),
+    requests: [{ method: scenario.method, headers: scenario.headers, ...(scenario.body ? { setupRequest: (request: object) => ({ ...request, body: scenario.body!() }) } : {}) }],
+  });
+  return {
+    name: scenario.name,
+    requestsPerSecond: Math.round(result.requests.average),
+    eventsPerSecond: Math.round(result.requests.average * scenario.eventsPerRequest),
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    non2xx: result.non2xx,
+    errors: result.errors + result.timeouts,
+  };
+}
+
+async function clientOverhead(origin: string): Promise<{ rawMs: number; clientMs: number; overheadPercent: number }> {
+  const count = 3000;
+  const body = { type: 'track' as const, event: 'e', userId: 'u' };
+  const client = createM1dasClient({ baseUrl: `${origin}/m1das`, writeKey: 'keyId:keySecret', retry: false });
+  const raw = () => fetch(`${origin}/m1das/api/s/track`, { method: 'POST', headers: writeKey, body: JSON.stringify(body) }).then((response) => response.json());
+  const typed = () => client.POST('/api/s/{event-type}', { params: { path: { 'event-type': 'track' } }, body });
+  const time = async (call: () => Promise<unknown>) => {
+    for (let index = 0; index < 300; index++) await call(); // warm-up
+    const started = performance.now();
+    for (let index = 0; index < count; index++) await call();
+    return (performance.now() - started) / count;
+  };
+  // Alternate to spread any drift over both.
+  const rawTimes = [await time(raw)];
+  const clientTimes = [await time(typed)];
+  rawTimes.push(await time(raw));
+  clientTimes.push(await time(typed));
+  const rawMs = Math.min(...rawTimes);
+  const clientMs = Math.min(...clientTimes);
+  return { rawMs: Number(rawMs.toFixed(4)), clientMs: Number(clientMs.toFixed(4)), overheadPercent: Number((((clientMs - rawMs) / rawMs) * 100).toFixed(1)) };
+}
+
+const bare = await spawnBare();
+const server = await startServerProcess({ env: { LOG_LEVEL: 'error' } });
+const prism = await startMocks({ apis: ['m1das'], ports: 'ephemeral' });
+const origins = { bare: bare.origin, server: server.origin, prism: prism.urls.m1das! };
+
+try {
+  const best = new Map<string, Result>();
+  for (let round = 1; round <= rounds; round++) {
+    for (const scenario of scenarios) {
+      const result = await load(origins[scenario.target], scenario);
+      const previous = best.get(scenario.name);
+      if (!previous || result.requestsPerSecond > previous.requestsPerSecond) best.set(scenario.name, result);
+      console.error(`round ${round}: ${scenario.name}: ${result.requestsPerSecond} req/s`);
+    }
+  }
+  const single = best.get(scenarios[1]!.name)!;
+  const halfRate = await load(origins.server, { ...scenarios[1]!, name: 'trackspec m1das single event at half its max rate', overallRate: Math.max(1, Math.round(single.requestsPerSecond / 2)) });
+  const overhead = await clientOverhead(bare.origin);
+  const memory = { bareFastifyMb: peakRssMb(bare.child.pid!), trackspecServerMb: peakRssMb(server.pid), prismMb: peakRssMb(prism.mocks[0]!.pid) };
+
+  const results = [...best.values()];
+  const ceiling = best.get(scenarios[0]!.name)!.requestsPerSecond;
+  const prismRate = best.get(scenarios[2]!.name)!.requestsPerSecond;
+  const batch = best.get(scenarios[3]!.name)!;
+  const targets = {
+    singleVsBare: { value: Number((single.requestsPerSecond / ceiling).toFixed(2)), target: '≥ 0.6' },
+    singleVsPrism: { value: Number((single.requestsPerSecond / prismRate).toFixed(1)), target: '≥ 20' },
+    batchEventsPerSecond: { value: batch.eventsPerSecond, target: '≥ 100000' },
+    p99AtHalfRateMs: { value: halfRate.p99, target: '≤ 10' },
+    clientOverheadPercent: { value: overhead.overheadPercent, target: '≤ 5' },
+  };
+
+  const lines = [
+    `trackspec bench — ${new Date().toISOString()} — ${cpus().length} cores (${cpus()[0]?.model.trim()}), ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}; ${connections} connections × ${duration} s, best of ${rounds} alternating rounds`,
+    '',
+    '| scenario | req/s | events/s | p50 ms | p99 ms | non-2xx | × bare | × Prism |',
+    '|---|---|---|---|---|---|---|---|',
+    ...results.map((result) => `| ${result.name} | ${result.requestsPerSecond} | ${result.eventsPerSecond} | ${result.p50} | ${result.p99} | ${result.non2xx + result.errors} | ${(result.requestsPerSecond / ceiling).toFixed(2)} | ${(result.requestsPerSecond / prismRate).toFixed(1)} |`),
+    `| ${halfRate.name} (${Math.round(single.requestsPerSecond / 2)} req/s offered) | ${halfRate.requestsPerSecond} | ${halfRate.eventsPerSecond} | ${halfRate.p50} | ${halfRate.p99} | ${halfRate.non2xx + halfRate.errors} | | |`,
+    '',
+    `Peak RSS: bare Fastify ${memory.bareFastifyMb} MB, trackspec server ${memory.trackspecServerMb} MB, Prism ${memory.prismMb} MB.`,
+    `Typed client vs raw fetch (sequential, same request): ${overhead.clientMs} ms vs ${overhead.rawMs} ms per request, overhead ${overhead.overheadPercent} %.`,
+    '',
+    '| target | measured | goal | met |',
+    '|---|---|---|---|',
+    ...Object.entries(targets).map(([name, { value, target }]) => `| ${name} | ${value} | ${target} | ${meets(value, target) ? 'yes' : 'no'} |`),
+  ];
+  console.log(lines.join('\n'));
+  await mkdir(new URL('./results/', import.meta.url), { recursive: true });
+  await writeFile(new URL('./results/latest.json', import.meta.url), `${JSON.stringify({ date: new Date().toISOString(), machine: { cores: cpus().length, model: cpus()[0]?.model, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version }, settings: { connections, duration, rounds }, results, halfRate, memory, clientOverhead: overhead, targets }, null, 2)}\n`);
+} finally {
+  await prism.stop();
+  await server.stop();
+  bare.child.kill('SIGTERM');
+}
+
+function meets(value: number, target: string): boolean {
+  const [, operator, bound] = /^(≥|≤)\s*([\d.]+)$/.exec(target)!;
+  return operator === '≥' ? value >= Number(bound) : value <= Number(bound);
+}
