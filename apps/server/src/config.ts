@@ -34,6 +34,10 @@ export interface ServerConfig {
   basePaths: Record<string, string>;
   /** Largest request body for operations whose spec sets no limit. */
   defaultBodyLimit: number;
+  /** On SIGTERM, how long at most to keep answering 503 while in-flight requests finish, before closing. */
+  shutdownDrainMs: number;
+  /** Print the sources' credentials in the start-up banner (the demo config does; never in production). */
+  announceCredentials: boolean;
   sources: SourceConfig[];
 }
 
@@ -45,6 +49,8 @@ const defaults: Omit<ServerConfig, 'sources'> = {
   adminToken: '',
   basePaths: {},
   defaultBodyLimit: 1024 * 1024,
+  announceCredentials: false,
+  shutdownDrainMs: 2_000,
 };
 
 export function loadConfig(path: string | undefined, env: NodeJS.ProcessEnv = process.env): ServerConfig {

@@ -16,25 +16,44 @@ const config = loadConfig(configPath);
 const store = openSqliteStore(config.database);
 const { app } = await buildApp({ config, store, logger: { level: process.env.LOG_LEVEL ?? 'info' } });
 
+// Shutdown in two steps, so that no request is cut: first drain — keep the listener open but
+// answer new requests 503 (Connection: close, Retry-After) while in-flight ones finish — until no
+// request has arrived for a moment (at most `shutdownDrainMs`); then close the listener, wait for
+// the last requests and close the database.
+let draining = false;
+let lastArrival = 0;
+app.addHook('onRequest', async (_request, reply) => {
+  lastArrival = Date.now();
+  if (draining) {
+    reply.code(503).headers({ connection: 'close', 'retry-after': '1' }).type('application/problem+json');
+    return reply.send(JSON.stringify({ type: 'about:blank', title: 'Service Unavailable', status: 503, detail: 'The server is shutting down; retry on another instance or later.' }));
+  }
+});
 await app.listen({ host: config.host, port: config.port });
 const { port } = app.server.address() as { port: number }; // the real one when the config says 0
 const origin = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
 const lines = [`trackspec server on ${origin} (config ${configPath}, database ${config.database})`, ''];
 for (const api of apis) lines.push(`  ${api.name.padEnd(10)} ${origin}${basePath(config, api.name)}   ${api.title}`);
-lines.push(`  docs       ${origin}/docs/`, `  probes     ${origin}/healthz ${origin}/readyz`, '', 'Sources (credentials from the config):');
-for (const source of config.sources) lines.push(`  ${source.id.padEnd(16)} ${source.api.padEnd(10)} ${source.keys?.length ? `keys: ${source.keys.join(', ')}` : source.projectIds ? `projects: ${source.projectIds.join(', ')}` : 'any project'}${source.secret ? `, secret: ${source.secret}` : ''}`);
-if (config.adminToken) lines.push(`  admin API bearer token: ${config.adminToken}`);
-// Printed once to the terminal for the operator (as the demo config holds them); never logged.
+lines.push(`  docs       ${origin}/docs/`, `  probes     ${origin}/healthz ${origin}/readyz`, '');
+// Credentials only when the config asks (the demo config, whose values are the vendors' examples).
+const shown = (secret: string) => (config.announceCredentials ? secret : '(hidden: set announceCredentials to print)');
+lines.push('Sources:');
+for (const source of config.sources) lines.push(`  ${source.id.padEnd(16)} ${source.api.padEnd(10)} ${source.keys?.length ? `keys: ${source.keys.map(shown).join(', ')}` : source.projectIds ? `projects: ${source.projectIds.join(', ')}` : 'any project'}${source.secret ? `, secret: ${shown(source.secret)}` : ''}`);
+if (config.adminToken) lines.push(`  admin API bearer token: ${shown(config.adminToken)}`);
 process.stdout.write(`${lines.join('\n')}\n`);
 
-let closing = false;
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.on(signal, () => {
-    if (closing) return;
-    closing = true;
-    app.log.info({ signal }, 'shutting down: finishing in-flight requests');
-    void app
-      .close()
+    if (draining) return;
+    draining = true;
+    app.log.info({ signal }, 'shutting down: draining');
+    const started = Date.now();
+    const drained = new Promise<void>((resolve) => {
+      const check = () => (Date.now() - lastArrival >= 100 || Date.now() - started >= config.shutdownDrainMs ? resolve() : setTimeout(check, 20));
+      check();
+    });
+    void drained
+      .then(() => app.close())
       .then(() => store.close())
       .then(() => process.exit(0), (error: unknown) => {
         app.log.error({ err: error }, 'shutdown failed');

@@ -20,6 +20,8 @@ export const testConfig = (database: string): ServerConfig => ({
   adminToken,
   basePaths: {},
   defaultBodyLimit: 1024 * 1024,
+  announceCredentials: false,
+  shutdownDrainMs: 0,
   sources: [
     { id: 'shop', api: 'm1das', keys: ['keyId:keySecret'] },
     { id: 'blog', api: 'm1das', keys: ['blogKey:blogSecret'] },

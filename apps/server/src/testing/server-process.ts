@@ -31,8 +31,8 @@ export interface ServerProcess {
   output(): string;
   /** SIGTERM (graceful) and wait; `removeData: false` keeps the database for a restart. */
   stop(options?: { removeData?: boolean }): Promise<void>;
-  /** SIGKILL, as a crash: nothing is flushed or closed. */
-  kill(): Promise<void>;
+  /** SIGKILL, as a crash: nothing is flushed or closed (a `database` passed in is kept either way). */
+  kill(options?: { removeData?: boolean }): Promise<void>;
 }
 
 export interface StartServerOptions {
@@ -97,9 +97,10 @@ export async function startServerProcess(options: StartServerOptions = {}): Prom
       await exited;
       if (removeData) await rm(work, { recursive: true, force: true });
     },
-    async kill() {
+    async kill({ removeData = true } = {}) {
       if (child.exitCode === null && child.signalCode === null) process.kill(-child.pid!, 'SIGKILL');
       await exited;
+      if (removeData) await rm(work, { recursive: true, force: true });
     },
   };
 }

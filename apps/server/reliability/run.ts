@@ -1,0 +1,41 @@
+/**
+ * `npm run reliability`: the full reliability suite against real server processes on loopback —
+ * crash safety (kill -9 under load, 5 times), graceful shutdown, store failure, the auth matrix,
+ * and limits/bad input — each printing its summary (sent, accepted, rejected, 5xx, lost). Exits
+ * non-zero when any check fails. A bounded slice of the same checks runs in `npm test`.
+ */
+import { runAuthMatrix } from '../src/testing/reliability/auth-matrix.js';
+import { runCrashSafety } from '../src/testing/reliability/crash.js';
+import { runLimits } from '../src/testing/reliability/limits.js';
+import { runGracefulShutdown } from '../src/testing/reliability/shutdown.js';
+import { runStoreFailure } from '../src/testing/reliability/store-failure.js';
+import { formatSummary, type Summary } from '../src/testing/reliability/summary.js';
+
+const failures: string[] = [];
+const report = (summary: Summary, problems: string[]) => {
+  console.log(formatSummary(summary));
+  for (const problem of problems) console.log(`  ✗ ${problem}`);
+  if (problems.length) failures.push(summary.check);
+};
+
+const crash = await runCrashSafety({ cycles: 5, loadMs: 2_000, concurrency: 16 });
+report(crash, [...(crash.lost ? [`${crash.lost} acknowledged events lost`] : []), ...(crash.duplicated ? [`${crash.duplicated} stored twice`] : [])]);
+
+const shutdown = await runGracefulShutdown({ loadMs: 2_000, concurrency: 16 });
+report(shutdown, [...(shutdown.lost ? [`${shutdown.lost} acknowledged events lost`] : []), ...(shutdown.unanswered ? [`${shutdown.unanswered} requests cut without an answer`] : []), ...(shutdown.serverErrors ? [] : [])]);
+
+const storeFailure = await runStoreFailure({ requests: 50 });
+report(storeFailure, [
+  ...(storeFailure.phases.during.some((status) => status !== 503) ? ['answers other than 503 while the store was locked'] : []),
+  ...(storeFailure.phases.after.some((status) => status !== 201) ? ['did not recover after the lock was released'] : []),
+  ...(storeFailure.lost ? [`${storeFailure.lost} acknowledged but not stored`] : []),
+]);
+
+const auth = await runAuthMatrix();
+report(auth, [...auth.mismatches, ...auth.leaks]);
+
+const limits = await runLimits({ rounds: 3 });
+report(limits, limits.mismatches);
+
+console.log(failures.length ? `reliability: FAILED (${failures.join(', ')})` : 'reliability: all checks passed');
+process.exitCode = failures.length ? 1 : 0;

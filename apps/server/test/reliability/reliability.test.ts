@@ -1,0 +1,52 @@
+// A bounded slice of the reliability suite (`npm run reliability` runs the full one): real server
+// processes on loopback, killed, stopped and starved of their store; each check prints its summary.
+import { describe, expect, it } from 'vitest';
+import { runAuthMatrix } from '../../src/testing/reliability/auth-matrix.js';
+import { runCrashSafety } from '../../src/testing/reliability/crash.js';
+import { runLimits } from '../../src/testing/reliability/limits.js';
+import { runGracefulShutdown } from '../../src/testing/reliability/shutdown.js';
+import { runStoreFailure } from '../../src/testing/reliability/store-failure.js';
+import { formatSummary } from '../../src/testing/reliability/summary.js';
+
+describe('reliability (bounded slice)', () => {
+  it('loses no acknowledged event when killed with -9 under load, and stores none twice', async () => {
+    const summary = await runCrashSafety({ cycles: 2, loadMs: 800, concurrency: 8 });
+    console.log(formatSummary(summary));
+    expect(summary.accepted).toBeGreaterThan(0);
+    expect(summary.lost).toBe(0);
+    expect(summary.duplicated).toBe(0);
+    expect(summary.serverErrors).toBe(0);
+  }, 120_000);
+
+  it('answers every request and keeps every acknowledged event through SIGTERM', async () => {
+    const summary = await runGracefulShutdown({ loadMs: 800, concurrency: 8 });
+    console.log(formatSummary(summary));
+    expect(summary.accepted).toBeGreaterThan(0);
+    expect(summary.unanswered).toBe(0);
+    expect(summary.lost).toBe(0);
+  }, 60_000);
+
+  it('answers 503 (never 2xx) while the store cannot write, and recovers', async () => {
+    const result = await runStoreFailure({ requests: 10 });
+    console.log(formatSummary(result));
+    expect(result.phases.before.every((status) => status === 201)).toBe(true);
+    expect(result.phases.during.every((status) => status === 503)).toBe(true);
+    expect(result.storedWhileLocked).toBe(0);
+    expect(result.phases.after.every((status) => status === 201)).toBe(true);
+  }, 60_000);
+
+  it('refuses every bad credential as the specs say, and never shows a secret', async () => {
+    const result = await runAuthMatrix();
+    console.log(formatSummary(result));
+    expect(result.mismatches).toEqual([]);
+    expect(result.leaks).toEqual([]);
+  }, 60_000);
+
+  it('answers oversize, malformed and hostile bodies with 4xx and stays up', async () => {
+    const result = await runLimits();
+    console.log(formatSummary(result));
+    expect(result.mismatches).toEqual([]);
+    expect(result.serverErrors).toBe(0);
+    expect(result.peakRssMb).toBeLessThan(512);
+  }, 60_000);
+});
