@@ -1,15 +1,17 @@
 /**
  * `npm run reliability`: the full reliability suite against real server processes on loopback —
  * crash safety (kill -9 under load, 5 times), graceful shutdown, store failure, the auth matrix,
- * and limits/bad input — each printing its summary (sent, accepted, rejected, 5xx, lost). Exits
+ * limits/bad input, and fuzzing from the specs (≥ 10,000 requests per API) — each printing its summary (sent, accepted, rejected, 5xx, lost). Exits
  * non-zero when any check fails. A bounded slice of the same checks runs in `npm test`.
  */
 import { runAuthMatrix } from '../src/testing/reliability/auth-matrix.js';
 import { runCrashSafety } from '../src/testing/reliability/crash.js';
+import { runFuzz } from '../src/testing/reliability/fuzz.js';
 import { runLimits } from '../src/testing/reliability/limits.js';
 import { runGracefulShutdown } from '../src/testing/reliability/shutdown.js';
 import { runStoreFailure } from '../src/testing/reliability/store-failure.js';
 import { formatSummary, type Summary } from '../src/testing/reliability/summary.js';
+import { startServerProcess } from '../src/testing/server-process.js';
 
 const failures: string[] = [];
 const report = (summary: Summary, problems: string[]) => {
@@ -36,6 +38,11 @@ report(auth, [...auth.mismatches, ...auth.leaks]);
 
 const limits = await runLimits({ rounds: 3 });
 report(limits, limits.mismatches);
+
+const fuzzServer = await startServerProcess({ env: { LOG_LEVEL: 'error' }, config: { announceCredentials: false } });
+const fuzz = await runFuzz(fuzzServer, { requestsPerApi: Number(process.env.FUZZ_REQUESTS_PER_API ?? 10_000), seed: Number(process.env.FUZZ_SEED ?? Date.now() % 100_000) });
+await fuzzServer.stop();
+report(fuzz, [...fuzz.failures, ...(fuzz.serverErrors ? [`${fuzz.serverErrors} answers were 5xx`] : [])]);
 
 console.log(failures.length ? `reliability: FAILED (${failures.join(', ')})` : 'reliability: all checks passed');
 process.exitCode = failures.length ? 1 : 0;

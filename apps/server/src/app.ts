@@ -45,17 +45,18 @@ export async function buildApp({ config, store, logger = false, now = () => new 
     forceCloseConnections: false,
   });
 
-  // Bodies: JSON (an empty one counts as no body: the TTO guide's settings curl sends
-  // `Content-Type: application/json` with nothing) and text/plain are Fastify's parsers; forms
-  // become objects of strings; any other type is buffered so that the router answers 415 naming
-  // what the operation accepts.
+  // Bodies: an empty one is no body, whatever its type (the TTO guide's settings curl sends
+  // `Content-Type: application/json` with nothing); JSON is Fastify's parser; forms become objects
+  // of strings; any other type is buffered so that the router answers 415 naming what the
+  // operation accepts.
   const parseJson = app.getDefaultJsonParser('error', 'error');
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
     if ((body as string).trim() === '') done(null, undefined);
     else parseJson(request, body as string, done);
   });
+  app.addContentTypeParser('text/plain', { parseAs: 'string' }, (_request, body, done) => done(null, body === '' ? undefined : body));
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_request, body, done) => {
-    done(null, Object.fromEntries(new URLSearchParams(body as string)));
+    done(null, body === '' ? undefined : Object.fromEntries(new URLSearchParams(body as string)));
   });
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
 

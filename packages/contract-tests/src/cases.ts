@@ -8,7 +8,7 @@
  * in a string, e.g. Dito's `event`) is an annotation, as Prism treats it: pass an Ajv created with
  * `createAjv({}, { assertContentSchema: false })`.
  */
-import { listOperations, type OpenApiDocument, type OperationRef } from '@trackspec/specs';
+import { listOperations, schemaBreakingMutations, type OpenApiDocument, type OperationRef } from '@trackspec/specs';
 import type { Ajv2020 } from 'ajv/dist/2020.js';
 import { formFields } from './send.js';
 
@@ -64,27 +64,6 @@ function exampleParameters(operation: OperationRef, exampleName?: string) {
   return { pathParams, query };
 }
 
-/** Properties and required names of an object schema, through `allOf` (the rules in if/then are Ajv's job). */
-function objectShape(schema: Json): { properties: Record<string, Json>; required: string[] } {
-  const shape = { properties: { ...(schema.properties ?? {}) } as Record<string, Json>, required: [...(schema.required ?? [])] as string[] };
-  for (const branch of (schema.allOf ?? []) as Json[]) {
-    const inner = objectShape(branch);
-    Object.assign(shape.properties, inner.properties);
-    shape.required.push(...inner.required);
-  }
-  return { properties: shape.properties, required: [...new Set(shape.required)] };
-}
-
-const jsonTypeOf = (value: unknown) => (value === null ? 'null' : Array.isArray(value) ? 'array' : Number.isInteger(value) ? 'integer' : typeof value);
-const wrongTypeCandidates: unknown[] = [12345, 'not-a-number', true, { unexpected: 'object' }, ['unexpected', 'array']];
-
-function wrongTypeFor(schema: Json): unknown {
-  if (!schema.type) return undefined;
-  const allowed = new Set<string>([schema.type].flat());
-  if (allowed.has('number')) allowed.add('integer');
-  return wrongTypeCandidates.find((candidate) => !allowed.has(jsonTypeOf(candidate)));
-}
-
 export function securityAlternatives(document: OpenApiDocument, operation: OperationRef): Json[] {
   return ((operation.operation as Json).security ?? document.security ?? []) as Json[];
 }
@@ -117,18 +96,8 @@ export function deriveCases(document: OpenApiDocument, ajv: Ajv2020): RequestCas
       const validate = ajv.compile(schema);
       // Judge what travels: a form turns every value into a string.
       const invalid = (candidate: Json) => !validate(mediaType === 'application/x-www-form-urlencoded' ? formFields(candidate) : candidate);
-      const { properties, required } = objectShape(schema);
-      const add = (kind: CaseKind, name: string, mutated: Json) => {
-        if (invalid(mutated)) cases.push({ ...base, ...exampleParameters(operation, exampleName), kind, name: `${name} (${mediaType})`, mediaType, body: mutated, expect: '4xx' });
-      };
-      for (const field of required) {
-        const { [field]: _removed, ...rest } = body as Json;
-        add('missing-field', `missing /${field}`, rest);
-      }
-      for (const [field, propertySchema] of Object.entries(properties)) {
-        const wrong = wrongTypeFor(propertySchema);
-        if (wrong !== undefined) add('wrong-type', `wrong type at /${field}`, { ...body, [field]: wrong });
-        if ('const' in propertySchema || Array.isArray(propertySchema.enum)) add('bad-enum', `undocumented value at /${field}`, { ...body, [field]: 'not-a-documented-value' });
+      for (const mutation of schemaBreakingMutations(body as Json, schema, invalid)) {
+        cases.push({ ...base, ...exampleParameters(operation, exampleName), kind: mutation.kind, name: `${mutation.name} (${mediaType})`, mediaType, body: mutation.body, expect: '4xx' });
       }
     }
 

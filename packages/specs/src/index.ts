@@ -50,3 +50,5 @@ export function loadDereferenced(name: string): OpenApiDocument {
 
 export { createAjv, type ErrorObject, type ValidateFunction } from './ajv.js';
 export { collectExamples, listOperations, httpMethods, type ExampleRef, type HttpMethod, type OperationRef } from './walk.js';
+export { documentedResponse, responseProblems } from './responses.js';
+export { objectShape, schemaBreakingMutations, type Mutation, type MutationKind } from './mutations.js';

@@ -118,7 +118,8 @@ export function mountApi(app: FastifyInstance, { api, document, prefix, handlers
         let body: unknown = undefined;
         let mediaType: string | undefined;
         if (spec.requestBody) {
-          const hasBody = request.body !== undefined && request.body !== null && !(typeof request.body === 'string' && request.body === '' && !request.headers['content-type']);
+          // An empty body is no body (the parsers map it to undefined); a JSON `null` or `""` is a body, and must match.
+          const hasBody = request.body !== undefined;
           mediaType = request.headers['content-type']?.split(';')[0]!.trim().toLowerCase();
           if (hasBody) {
             if (!mediaType || !bodyValidators.has(mediaType)) {

@@ -3,10 +3,12 @@
 import { describe, expect, it } from 'vitest';
 import { runAuthMatrix } from '../../src/testing/reliability/auth-matrix.js';
 import { runCrashSafety } from '../../src/testing/reliability/crash.js';
+import { runFuzz } from '../../src/testing/reliability/fuzz.js';
 import { runLimits } from '../../src/testing/reliability/limits.js';
 import { runGracefulShutdown } from '../../src/testing/reliability/shutdown.js';
 import { runStoreFailure } from '../../src/testing/reliability/store-failure.js';
 import { formatSummary } from '../../src/testing/reliability/summary.js';
+import { startServerProcess } from '../../src/testing/server-process.js';
 
 describe('reliability (bounded slice)', () => {
   it('loses no acknowledged event when killed with -9 under load, and stores none twice', async () => {
@@ -49,4 +51,18 @@ describe('reliability (bounded slice)', () => {
     expect(result.serverErrors).toBe(0);
     expect(result.peakRssMb).toBeLessThan(512);
   }, 60_000);
+
+  it('accepts valid-by-schema requests and rejects schema-breaking ones with 4xx, never 5xx (fixed seed)', async () => {
+    const server = await startServerProcess({ env: { LOG_LEVEL: 'error' }, config: { announceCredentials: false } });
+    try {
+      const result = await runFuzz(server, { requestsPerApi: 60, seed: 20261123 });
+      console.log(formatSummary(result));
+      expect(result.failures).toEqual([]);
+      expect(result.serverErrors).toBe(0);
+      expect(result.accepted).toBeGreaterThan(0);
+      expect(result.rejected).toBeGreaterThan(0);
+    } finally {
+      await server.stop();
+    }
+  }, 120_000);
 });
