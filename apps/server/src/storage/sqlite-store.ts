@@ -57,8 +57,9 @@ const MIGRATIONS: readonly string[] = [
      received_at  TEXT NOT NULL,
      payload      TEXT NOT NULL
    );
-   CREATE UNIQUE INDEX events_source_message_id ON events (source, message_id) WHERE message_id IS NOT NULL;
-   CREATE INDEX events_message_id ON events (message_id) WHERE message_id IS NOT NULL;
+   -- One index on the (random) message ids serves both dedupe and the admin filter: each random
+   -- key dirties its own page per commit, and a second such index cost ~15 % of write throughput.
+   CREATE UNIQUE INDEX events_message_id_source ON events (message_id, source) WHERE message_id IS NOT NULL;
    CREATE INDEX events_api ON events (api);
    CREATE INDEX events_source ON events (source);
    CREATE INDEX events_type ON events (type);

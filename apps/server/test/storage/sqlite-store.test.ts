@@ -388,7 +388,7 @@ describe('durability and lifecycle', () => {
     expect(db.pragma('user_version', { simple: true })).toBe(SQLITE_SCHEMA_VERSION);
     const indexes = db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'events'").all();
     expect(indexes.map((i) => (i as { name: string }).name).sort()).toEqual(
-      ['events_api', 'events_message_id', 'events_received_at', 'events_source', 'events_source_message_id', 'events_type'],
+      ['events_api', 'events_message_id_source', 'events_received_at', 'events_source', 'events_type'],
     );
   });
 
