@@ -9,7 +9,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startServerProcess } from '../server-process.js';
-import { compare, readAllEvents } from './store-contents.js';
+import { checkStoredAfterRestart } from './store-contents.js';
 import { count, emptySummary, type Summary } from './summary.js';
 
 export interface CrashOptions {
@@ -56,14 +56,7 @@ export async function runCrashSafety({ cycles, loadMs, concurrency }: CrashOptio
       running = false;
       await Promise.all(workers);
     }
-    const server = await startServerProcess({ database, env: { LOG_LEVEL: 'error' } });
-    const stored = await readAllEvents(server.origin, server.adminToken, 'api=m1das');
-    await server.stop();
-    const { lost, duplicated } = compare(acknowledged, stored);
-    summary.lost = lost.length;
-    summary.duplicated = duplicated.length;
-    summary.notes.push(`${acknowledged.size} distinct events acknowledged, ${stored.length} stored`);
-    if (lost.length) summary.notes.push(`lost e.g. ${lost.slice(0, 3).join(', ')}`);
+    await checkStoredAfterRestart(database, acknowledged, summary);
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

@@ -9,7 +9,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startServerProcess } from '../server-process.js';
-import { compare, readAllEvents } from './store-contents.js';
+import { checkStoredAfterRestart } from './store-contents.js';
 import { count, emptySummary, type Summary } from './summary.js';
 
 export async function runGracefulShutdown({ loadMs, concurrency }: { loadMs: number; concurrency: number }): Promise<Summary> {
@@ -55,12 +55,7 @@ export async function runGracefulShutdown({ loadMs, concurrency }: { loadMs: num
     await stopping;
     await Promise.all(workers);
 
-    const restarted = await startServerProcess({ database, env: { LOG_LEVEL: 'error' } });
-    const stored = await readAllEvents(restarted.origin, restarted.adminToken, 'api=m1das');
-    await restarted.stop();
-    const { lost, duplicated } = compare(acknowledged, stored);
-    summary.lost = lost.length;
-    summary.duplicated = duplicated.length;
+    await checkStoredAfterRestart(database, acknowledged, summary);
     summary.notes.push(`${refused} connection(s) refused after the listener closed`);
   } finally {
     await rm(dir, { recursive: true, force: true });

@@ -1,3 +1,6 @@
+import { startServerProcess } from '../server-process.js';
+import type { Summary } from './summary.js';
+
 /** Every stored event, read back through the admin API as an operator would. */
 export async function readAllEvents(origin: string, adminToken: string, query = ''): Promise<Array<{ source: string; messageId: string | null }>> {
   const events: Array<{ source: string; messageId: string | null }> = [];
@@ -22,4 +25,19 @@ export function compare(acknowledged: Iterable<string>, stored: Array<{ source: 
     lost: [...acknowledged].filter((id) => !storedIds.has(id)),
     duplicated: [...counts.entries()].filter(([, times]) => times > 1).map(([key]) => key),
   };
+}
+
+/**
+ * Restarts a server on `database`, reads the m1das events back, and records in the summary how
+ * many acknowledged ids are missing (lost) and how many were stored twice.
+ */
+export async function checkStoredAfterRestart(database: string, acknowledged: Set<string>, summary: Summary): Promise<void> {
+  const server = await startServerProcess({ database, env: { LOG_LEVEL: 'error' } });
+  const stored = await readAllEvents(server.origin, server.adminToken, 'api=m1das');
+  await server.stop();
+  const { lost, duplicated } = compare(acknowledged, stored);
+  summary.lost = lost.length;
+  summary.duplicated = duplicated.length;
+  summary.notes.push(`${acknowledged.size} distinct events acknowledged, ${stored.length} stored`);
+  if (lost.length) summary.notes.push(`lost e.g. ${lost.slice(0, 3).join(', ')}`);
 }
