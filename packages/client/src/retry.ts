@@ -3,7 +3,8 @@
  * 5xx (except 501 Not Implemented and 505 HTTP Version Not Supported) are retried with
  * exponential backoff and full jitter, honouring `Retry-After`.
  */
-export type FetchFunction = (input: Request) => Promise<Response>;
+/** A fetch: the request, and (from the transport) the signal that bounds this attempt. */
+export type FetchFunction = (input: Request, init?: { signal?: AbortSignal }) => Promise<Response>;
 
 export interface RetryOptions {
   /** Retries after the first attempt (default 3; 0 disables retrying). */
@@ -43,7 +44,7 @@ export function backoffMs(attempt: number, { minDelayMs = 250, maxDelayMs = 10_0
   return Math.floor(random() * Math.min(maxDelayMs, minDelayMs * 2 ** attempt));
 }
 
-export function createTransport({ fetch: fetchImpl = (input) => globalThis.fetch(input), retry = {}, timeoutMs = 10_000 }: TransportOptions = {}): FetchFunction {
+export function createTransport({ fetch: fetchImpl = (input, init) => globalThis.fetch(input, init), retry = {}, timeoutMs = 10_000 }: TransportOptions = {}): FetchFunction {
   const retries = retry === false ? 0 : (retry.retries ?? 3);
   const maxRetryAfterMs = (retry === false ? undefined : retry.maxRetryAfterMs) ?? 60_000;
 
@@ -52,10 +53,11 @@ export function createTransport({ fetch: fetchImpl = (input) => globalThis.fetch
       const last = attempt >= retries;
       // A body can be read once: every attempt but the last sends a copy.
       const attemptRequest = last ? request : request.clone();
-      const signals = [request.signal, ...(timeoutMs > 0 ? [AbortSignal.timeout(timeoutMs)] : [])];
+      // The attempt's signal goes with the call (not into a copy of the Request: rebuilding one per call costs).
+      const signal = timeoutMs > 0 ? AbortSignal.any([request.signal, AbortSignal.timeout(timeoutMs)]) : request.signal;
       let response: Response;
       try {
-        response = await fetchImpl(new Request(attemptRequest, { signal: AbortSignal.any(signals) }));
+        response = await fetchImpl(attemptRequest, { signal });
       } catch (error) {
         if (last || request.signal.aborted) throw error; // the caller's own abort is never retried
         await sleep(backoffMs(attempt, retry || {}), request.signal);

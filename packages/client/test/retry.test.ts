@@ -88,11 +88,12 @@ describe('createTransport', () => {
 
   it('times out a hanging attempt, retries it, and honours the caller abort', async () => {
     let calls = 0;
-    const hanging = (input: Request) =>
+    // The transport hands each attempt its signal (timeout and caller abort combined).
+    const hanging = (_input: Request, init?: { signal?: AbortSignal }) =>
       new Promise<Response>((resolve, reject) => {
         calls++;
         if (calls === 2) return resolve(json(200, {}));
-        input.signal.addEventListener('abort', () => reject(input.signal.reason));
+        init?.signal?.addEventListener('abort', () => reject(init.signal!.reason));
       });
     expect((await createTransport({ fetch: hanging, retry: fast, timeoutMs: 50 })(request())).status).toBe(200);
 
