@@ -8,7 +8,7 @@
  * BENCH_DURATION (s, default 5), BENCH_CONNECTIONS (default 10), BENCH_ROUNDS (default 2).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus, totalmem } from 'node:os';
@@ -48,7 +48,8 @@ const batchBody = () =>
   JSON.stringify({ batch: Array.from({ length: 100 }, (_, index) => ({ type: 'track', event: 'button_clicked', userId: `user-${index}`, messageId: randomUUID(), properties: { button: 'signup' } })), writeKey: 'keyId:keySecret' });
 const json = { 'content-type': 'application/json' };
 const writeKey = { ...json, 'x-write-key': 'keyId:keySecret' };
-const sha1 = '4880d08ebf74ca214fe6a58b9533f34644b9d1ee'; // SHA-1 of the demo secret SUA_SECRET_KEY
+// The demo config's Dito secret (the vendor's placeholder), signed as its client would.
+const sha1 = createHash('sha1').update('SUA_SECRET_KEY').digest('hex');
 
 const scenarios: Scenario[] = [
   { name: 'bare Fastify, POST /api/s/track (ceiling)', target: 'bare', method: 'POST', path: '/m1das/api/s/track', headers: json, body: trackBody, eventsPerRequest: 1 },

@@ -12,7 +12,7 @@ import { handlerFactories } from './handlers/index.js';
 import type { ApiContext } from './handlers/context.js';
 import { mountApi } from './openapi/router.js';
 import { HttpProblem, problem, problemContentType } from './problems.js';
-import { redactUrl } from './redact.js';
+import { credentialLocations, requestHeaders, urlRedactor } from './redact.js';
 import { Sources } from './sources.js';
 import type { EventStore } from './storage/event-store.js';
 import { StoreUnavailableError } from './storage/event-store.js';
@@ -37,8 +37,16 @@ export function basePath(config: ServerConfig, api: string): string {
 }
 
 export async function buildApp({ config, store, logger = false, now = () => new Date() }: AppOptions): Promise<App> {
+  const documents = new Map(apis.map(({ name }) => [name, loadDereferenced(name)]));
+  // Credentials go where the specs say; logs show neither those headers (requests are logged
+  // without headers at all) nor those query parameters.
+  const credentials = credentialLocations([...documents.values()]);
+  const redactUrl = urlRedactor(credentials.query);
   const app = Fastify({
-    logger: logger === false ? false : { ...(logger === true ? {} : logger), serializers: { req: (request) => ({ method: request.method, url: redactUrl(request.url), remoteAddress: request.ip }) }, redact: ['req.headers.authorization', 'req.headers["x-write-key"]'] },
+    logger:
+      logger === false
+        ? false
+        : { ...(logger === true ? {} : logger), serializers: { req: (request) => ({ method: request.method, url: redactUrl(request.url), remoteAddress: request.ip }) }, redact: credentials.headers.map((name) => `req.headers["${name}"]`) },
     bodyLimit: config.defaultBodyLimit,
     trustProxy: true,
     return503OnClosing: true,
@@ -83,13 +91,12 @@ export async function buildApp({ config, store, logger = false, now = () => new 
   const sources = new Sources(config.sources);
   const ids = createSnowflake({ workerId: config.workerId });
   const routes: Record<string, string[]> = {};
-  for (const { name } of apis) {
-    const document = loadDereferenced(name);
+  for (const [name, document] of documents) {
     const factory = handlerFactories[name];
     if (!factory) throw new Error(`No handlers for API "${name}": add its factory to src/handlers/index.ts`);
     const context: ApiContext = { api: name, document, store, sources, ids, now, config };
     const prefix = basePath(config, name);
-    if (document['x-trackspec-cors'] === true) registerCors(app, prefix);
+    if (document['x-trackspec-cors'] === true) registerCors(app, prefix, requestHeaders(document));
     routes[name] = mountApi(app, { api: name, document, prefix, handlers: factory(context), defaultBodyLimit: config.defaultBodyLimit });
   }
   await registerDocs(app, '/docs');
@@ -113,8 +120,8 @@ function toProblem(error: unknown): { status: number; body: object; headers: Rec
 }
 
 /** CORS for browser-called APIs: any origin, the methods and headers the specs use, preflights answered. */
-function registerCors(app: FastifyInstance, prefix: string): void {
-  const allowHeaders = 'Content-Type, Content-Encoding, Authorization, X-Write-Key';
+function registerCors(app: FastifyInstance, prefix: string, headers: readonly string[]): void {
+  const allowHeaders = headers.join(', ');
   app.addHook('onRequest', async (request, reply) => {
     if (!request.url.startsWith(`${prefix}/`)) return;
     reply.header('access-control-allow-origin', '*');

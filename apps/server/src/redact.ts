@@ -1,10 +1,51 @@
-/** URLs as they may be logged: credentials carried in the query string are replaced. */
-const secretQueryParameters = ['writekey', 'api_key', 'token', 'access_token'];
+/**
+ * Where the specs put credentials (derived from their security schemes), so that logs can leave
+ * them out and CORS can allow them.
+ */
+import { listOperations, type OpenApiDocument } from '@trackspec/specs';
 
-export function redactUrl(url: string): string {
-  const queryStart = url.indexOf('?');
-  if (queryStart < 0) return url;
-  const query = new URLSearchParams(url.slice(queryStart + 1));
-  for (const name of [...query.keys()]) if (secretQueryParameters.includes(name.toLowerCase())) query.set(name, '[redacted]');
-  return `${url.slice(0, queryStart)}?${query.toString()}`;
+type Json = Record<string, any>;
+
+export interface CredentialLocations {
+  /** Lower-case header names that carry credentials (`authorization` for HTTP schemes). */
+  headers: string[];
+  /** Query parameter names that carry credentials (e.g. m1das `writekey`, TTO `api_key`). */
+  query: string[];
+}
+
+export function credentialLocations(documents: readonly OpenApiDocument[]): CredentialLocations {
+  const headers = new Set<string>();
+  const query = new Set<string>();
+  for (const document of documents) {
+    for (const scheme of Object.values((document.components?.securitySchemes ?? {}) as Record<string, Json>)) {
+      if (scheme.type === 'http') headers.add('authorization');
+      else if (scheme.type === 'apiKey' && scheme.in === 'header') headers.add(String(scheme.name).toLowerCase());
+      else if (scheme.type === 'apiKey' && scheme.in === 'query') query.add(String(scheme.name));
+    }
+  }
+  return { headers: [...headers], query: [...query] };
+}
+
+/** The request headers an API's operations read (for CORS preflights): content type, header parameters and credential headers. */
+export function requestHeaders(document: OpenApiDocument): string[] {
+  const names = new Set(['Content-Type', ...credentialLocations([document]).headers]);
+  for (const operation of listOperations(document)) {
+    for (const parameter of operation.parameters as Json[]) if (parameter.in === 'header') names.add(String(parameter.name));
+  }
+  return [...names];
+}
+
+/** Names clients use for credentials when they put them in the wrong place (e.g. a bearer token in the query). */
+const commonCredentialNames = ['token', 'access_token', 'apikey', 'api_key', 'key', 'secret', 'password', 'signature', 'sha1_signature'];
+
+/** A URL as it may be logged: credentials in its query string (the specs' and commonly named ones) are replaced. */
+export function urlRedactor(queryNames: readonly string[]): (url: string) => string {
+  const secret = new Set([...queryNames, ...commonCredentialNames].map((name) => name.toLowerCase()));
+  return (url) => {
+    const queryStart = url.indexOf('?');
+    if (queryStart < 0) return url;
+    const query = new URLSearchParams(url.slice(queryStart + 1));
+    for (const name of [...query.keys()]) if (secret.has(name.toLowerCase())) query.set(name, '[redacted]');
+    return `${url.slice(0, queryStart)}?${query.toString()}`;
+  };
 }

@@ -4,6 +4,7 @@
  * the spec says (401, or 400 where the key is a required body field), and no answer or log line
  * contains a configured secret.
  */
+import { createHash } from 'node:crypto';
 import { startServerProcess } from '../server-process.js';
 import { count, emptySummary, type Summary } from './summary.js';
 
@@ -23,11 +24,11 @@ const basic = (text: string) => `Basic ${Buffer.from(text).toString('base64')}`;
 const track = JSON.stringify({ type: 'track', event: 'e', userId: 'u' });
 const ttoBody = (extra: object) => JSON.stringify({ event: 'Purchase', user_id: 'u', ...extra });
 const ditoForm = (extra: Record<string, string>) => new URLSearchParams({ id_type: 'id', network_name: 'pt', event: '{"action":"comprou"}', ...extra }).toString();
-const sha1OfDemoSecret = '4880d08ebf74ca214fe6a58b9533f34644b9d1ee';
 
 /** Every attempt, given the demo credentials; `otherKey` belongs to another source (another API). */
-function attempts(keys: { m1das: string; tto: string; dito: string; hellotext: string; admin: string }): Attempt[] {
+function attempts(keys: { m1das: string; tto: string; dito: string; hellotext: string; admin: string; ditoSecret: string }): Attempt[] {
   const otherKey = keys.tto;
+  const sha1OfDemoSecret = createHash('sha1').update(keys.ditoSecret).digest('hex');
   return [
     { label: 'm1das event: no key', method: 'POST', path: '/m1das/api/s/track', headers: json, body: track, expect: [401] },
     { label: 'm1das event: wrong key', method: 'POST', path: '/m1das/api/s/track', headers: { ...json, 'x-write-key': 'wrong:key' }, body: track, expect: [401] },
@@ -84,8 +85,9 @@ export async function runAuthMatrix(): Promise<AuthMatrixResult> {
     dito: server.credentials.dito!.apiKey!,
     hellotext: server.credentials.hellotext!.token!,
     admin: server.adminToken,
+    ditoSecret: server.credentials.dito!.secret!,
   };
-  const secrets = [...Object.values(keys), server.credentials.dito!.secret!];
+  const secrets = Object.values(keys);
   let answers = '';
   try {
     for (const attempt of attempts(keys)) {
