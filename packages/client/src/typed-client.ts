@@ -6,6 +6,7 @@
 import createOpenApiFetchClient, { type BodySerializer, type Client, type QuerySerializerOptions, type FetchResponse, type HeadersOptions, type MaybeOptionalInit, type Middleware } from 'openapi-fetch';
 import type { ErrorResponse, HttpMethod, MediaType, PathsWithMethod, Readable, RequiredKeysOf, ResponseObjectMap } from 'openapi-typescript-helpers';
 import { ApiError } from './errors.js';
+import { bearerCredential } from './credentials.js';
 import { createTransport, type TransportOptions } from './retry.js';
 
 export interface ClientOptions<ThrowOnError extends boolean = false> extends TransportOptions {
@@ -94,4 +95,14 @@ export function createTypedClient<Paths extends {}, ThrowOnError extends boolean
   const client = { raw } as Record<string, unknown>;
   for (const method of methods) client[method] = (url: string, init?: object) => call(method, url, init);
   return client as unknown as TypedClient<Paths, ThrowOnError>;
+}
+
+export interface BearerClientOptions<ThrowOnError extends boolean = false> extends ClientOptions<ThrowOnError> {
+  /** The token sent as `Authorization: Bearer <token>`. */
+  token: string;
+}
+
+/** A typed client for an API whose spec declares an HTTP bearer scheme. */
+export function createBearerClient<Paths extends {}, ThrowOnError extends boolean = false>(options: BearerClientOptions<ThrowOnError>): TypedClient<Paths, ThrowOnError> {
+  return createTypedClient<Paths, ThrowOnError>(options, { middleware: [bearerCredential(options.token)] });
 }

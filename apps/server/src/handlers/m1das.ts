@@ -55,9 +55,12 @@ export const m1dasHandlers = typedHandlers<m1das.operations>((context) => {
         throw badRequest([{ in: 'body', pointer: '/type', detail: 'is required on /api/s/event (the type comes from the body)' }]);
       }
       const typed = { ...event, type: pathType === 'event' ? event.type : pathType };
-      // With the type settled, the per-type rules (track needs `event`, group needs `groupId`) apply.
-      const errors = validateEvent(typed);
-      if (errors.length) throw badRequest(errors);
+      // With the type settled by the path, the per-type rules (track needs `event`, group needs
+      // `groupId`) apply; when the body already said the same type, the router has checked them.
+      if (typed.type !== event.type) {
+        const errors = validateEvent(typed);
+        if (errors.length) throw badRequest(errors);
+      }
       await context.store.append([toNewEvent(source.id, normalizeEvent(typed, context.now()))]);
       return { status: 200, body: { ok: true } };
     },

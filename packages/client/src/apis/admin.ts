@@ -1,14 +1,9 @@
 import type { admin } from '@trackspec/types';
-import { bearerCredential } from '../credentials.js';
-import { createTypedClient, type ClientOptions, type TypedClient } from '../typed-client.js';
+import { createBearerClient, type BearerClientOptions, type TypedClient } from '../typed-client.js';
 
 export type AdminPaths = admin.paths;
-
-export interface AdminClientOptions<ThrowOnError extends boolean = false> extends ClientOptions<ThrowOnError> {
-  /** The admin bearer token from the server's config. */
-  token: string;
-}
-
+/** `token`: the admin bearer token from the server's config. */
+export type AdminClientOptions<ThrowOnError extends boolean = false> = BearerClientOptions<ThrowOnError>;
 export type AdminClient<ThrowOnError extends boolean = false> = TypedClient<AdminPaths, ThrowOnError>;
 
 /**
@@ -17,5 +12,5 @@ export type AdminClient<ThrowOnError extends boolean = false> = TypedClient<Admi
  * `client.GET('/healthz', { baseUrl: 'http://127.0.0.1:8080' })`.
  */
 export function createAdminClient<ThrowOnError extends boolean = false>(options: AdminClientOptions<ThrowOnError>): AdminClient<ThrowOnError> {
-  return createTypedClient<AdminPaths, ThrowOnError>(options, { middleware: [bearerCredential(options.token)] });
+  return createBearerClient<AdminPaths, ThrowOnError>(options);
 }

@@ -1,16 +1,11 @@
 import type { hellotext } from '@trackspec/types';
-import { bearerCredential } from '../credentials.js';
-import { createTypedClient, type ClientOptions, type TypedClient } from '../typed-client.js';
+import { createBearerClient, type BearerClientOptions, type TypedClient } from '../typed-client.js';
 
 export type HellotextPaths = hellotext.paths;
-
-export interface HellotextClientOptions<ThrowOnError extends boolean = false> extends ClientOptions<ThrowOnError> {
-  /** The business's authorization token, sent as `Authorization: Bearer <token>`. */
-  token: string;
-}
-
+/** `token`: the business's authorization token (created in the tokens section of its settings). */
+export type HellotextClientOptions<ThrowOnError extends boolean = false> = BearerClientOptions<ThrowOnError>;
 export type HellotextClient<ThrowOnError extends boolean = false> = TypedClient<HellotextPaths, ThrowOnError>;
 
 export function createHellotextClient<ThrowOnError extends boolean = false>(options: HellotextClientOptions<ThrowOnError>): HellotextClient<ThrowOnError> {
-  return createTypedClient<HellotextPaths, ThrowOnError>(options, { middleware: [bearerCredential(options.token)] });
+  return createBearerClient<HellotextPaths, ThrowOnError>(options);
 }
