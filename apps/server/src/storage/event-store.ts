@@ -84,8 +84,9 @@ export class InvalidCursorError extends Error {
 export interface EventStore {
   /**
    * Stores the events durably (committed and synced) before resolving.
-   * A repeated (source, messageId) is not stored again and resolves as
-   * duplicate. All events of one call are stored atomically. Results are in
+   * A repeated (source, messageId) within the store's dedupe window (its
+   * most recent events) is not stored again and resolves as duplicate, with
+   * the earlier event's id. All events of one call are stored atomically. Results are in
    * the order of `events`.
    */
   append(events: readonly NewEvent[]): Promise<AppendResult[]>;

@@ -174,6 +174,44 @@ describe('deduplication', () => {
     expect(rowCount()).toBe(2);
     expect(store.stats()).toMatchObject({ transactions: 1, eventsStored: 2, duplicates: 2 });
   });
+
+  it('deduplicates within its window of recent events only', async () => {
+    const store = open({ dedupeWindow: 2 });
+    const [a] = await store.append([event({ messageId: 'a' })]);
+    await store.append([event({ messageId: 'b' })]);
+    expect(await store.append([event({ messageId: 'a' })])).toEqual([{ id: a!.id, duplicate: true }]);
+    await store.append([event({ messageId: 'c' })]);
+    // 'a' is now older than the two most recent events, so a retry is stored again.
+    const [late] = await store.append([event({ messageId: 'a' })]);
+    expect(late!.duplicate).toBe(false);
+    expect(rowCount()).toBe(4);
+  });
+
+  it('rebuilds the window from the newest stored events on reopen', async () => {
+    const first = openSqliteStore(file);
+    for (const messageId of ['old', 'mid', 'new']) await first.append([event({ messageId })]);
+    await first.close();
+
+    const reopened = open({ dedupeWindow: 2 });
+    const results = await reopened.append([event({ messageId: 'new' }), event({ messageId: 'mid' }), event({ messageId: 'old' })]);
+    expect(results.map((r) => r.duplicate)).toEqual([true, true, false]);
+  });
+
+  it('deduplicates events written before the dedupe index was dropped (schema 1)', async () => {
+    const first = openSqliteStore(file);
+    const [stored] = await first.append([event({ messageId: 'kept' })]);
+    await first.close();
+    const old = otherConnection();
+    // Back to schema 1 as a server of the previous version left it.
+    old.exec(`CREATE UNIQUE INDEX events_message_id_source ON events (message_id, source) WHERE message_id IS NOT NULL;
+              CREATE INDEX events_api ON events (api); CREATE INDEX events_type ON events (type); PRAGMA user_version = 1;`);
+    old.close();
+
+    const migrated = open();
+    expect(await migrated.append([event({ messageId: 'kept' })])).toEqual([{ id: stored!.id, duplicate: true }]);
+    const check = otherConnection();
+    expect(check.pragma('user_version', { simple: true })).toBe(SQLITE_SCHEMA_VERSION);
+  });
 });
 
 describe('list', () => {
@@ -388,7 +426,7 @@ describe('durability and lifecycle', () => {
     expect(db.pragma('user_version', { simple: true })).toBe(SQLITE_SCHEMA_VERSION);
     const indexes = db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'events'").all();
     expect(indexes.map((i) => (i as { name: string }).name).sort()).toEqual(
-      ['events_api', 'events_message_id_source', 'events_received_at', 'events_source', 'events_type'],
+      ['events_received_at', 'events_source'],
     );
   });
 

@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest';
+import { DedupeWindow } from '../../src/storage/dedupe-window.js';
+
+describe('DedupeWindow', () => {
+  it('answers the row remembered for a (source, messageId) pair', () => {
+    const window = new DedupeWindow(10);
+    window.remember('web', 'm-1', 7);
+    expect(window.candidate('web', 'm-1')).toBe(7);
+    expect(window.candidate('ios', 'm-1')).toBeUndefined();
+    expect(window.candidate('web', 'm-2')).toBeUndefined();
+  });
+
+  it('keeps pairs that only concatenate alike apart', () => {
+    const window = new DedupeWindow(10);
+    window.remember('ab', 'c', 1);
+    expect(window.candidate('a', 'bc')).toBeUndefined();
+  });
+
+  it('forgets the oldest pair when full', () => {
+    const window = new DedupeWindow(2);
+    window.remember('s', 'a', 1);
+    window.remember('s', 'b', 2);
+    window.remember('s', 'c', 3);
+    expect([window.candidate('s', 'a'), window.candidate('s', 'b'), window.candidate('s', 'c')]).toEqual([undefined, 2, 3]);
+    expect(window.size).toBe(2);
+  });
+
+  it('keeps a pair remembered again after its older entry leaves the ring', () => {
+    const window = new DedupeWindow(2);
+    window.remember('s', 'a', 1);
+    window.remember('s', 'a', 5); // a collision or a re-store: the newer row wins
+    window.remember('s', 'b', 6);
+    expect(window.candidate('s', 'a')).toBe(5);
+  });
+
+  it('forgets a pair of a rolled-back row, but not a newer row of the same pair', () => {
+    const window = new DedupeWindow(4);
+    window.remember('s', 'a', 1);
+    window.forget('s', 'a', 1);
+    expect(window.candidate('s', 'a')).toBeUndefined();
+    window.remember('s', 'b', 2);
+    window.forget('s', 'b', 99);
+    expect(window.candidate('s', 'b')).toBe(2);
+  });
+
+  it('remembers nothing with capacity 0 and refuses a negative capacity', () => {
+    const window = new DedupeWindow(0);
+    window.remember('s', 'a', 1);
+    expect(window.candidate('s', 'a')).toBeUndefined();
+    expect(() => new DedupeWindow(-1)).toThrow(RangeError);
+  });
+
+  it('spreads 200,000 random ids without a collision', () => {
+    const window = new DedupeWindow(200_000);
+    for (let index = 0; index < 200_000; index++) window.remember('src', crypto.randomUUID(), index);
+    expect(window.size).toBe(200_000);
+  });
+});
