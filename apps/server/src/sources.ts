@@ -14,9 +14,16 @@ export function secretsEqual(a: string, b: string): boolean {
 
 export class Sources {
   readonly #byApi = new Map<string, SourceConfig[]>();
+  /** Digests of every configured key, computed once: a lookup hashes only the presented key. */
+  readonly #keyDigests = new Map<string, Array<{ source: SourceConfig; digest: Buffer }>>();
 
   constructor(sources: readonly SourceConfig[]) {
-    for (const source of sources) this.#byApi.set(source.api, [...(this.#byApi.get(source.api) ?? []), source]);
+    for (const source of sources) {
+      this.#byApi.set(source.api, [...(this.#byApi.get(source.api) ?? []), source]);
+      const digests = this.#keyDigests.get(source.api) ?? [];
+      for (const key of source.keys ?? []) digests.push({ source, digest: digest(key) });
+      this.#keyDigests.set(source.api, digests);
+    }
   }
 
   all(api: string): readonly SourceConfig[] {
@@ -26,9 +33,10 @@ export class Sources {
   /** The source of `api` that owns `key`, if any. */
   byKey(api: string, key: string | undefined): SourceConfig | undefined {
     if (!key) return undefined;
+    const presented = digest(key);
     let found: SourceConfig | undefined;
-    for (const source of this.all(api)) {
-      for (const candidate of source.keys ?? []) if (secretsEqual(candidate, key) && !found) found = source;
+    for (const candidate of this.#keyDigests.get(api) ?? []) {
+      if (timingSafeEqual(candidate.digest, presented) && !found) found = candidate.source;
     }
     return found;
   }

@@ -94,6 +94,8 @@ export function mountApi(app: FastifyInstance, { api, document, prefix, handlers
     const content = (spec.requestBody?.content ?? {}) as Record<string, Json>;
     const bodyValidators = new Map(Object.entries(content).map(([mediaType, media]) => [mediaType, media.schema ? compileBody(media.schema) : undefined]));
     const handler = handlers[operation.operationId]!;
+    const pathNames = [...names.entries()];
+    const headerNames = parameters.filter((parameter) => parameter.in === 'header').map((parameter) => String(parameter.name).toLowerCase());
 
     app.route({
       method: operation.method.toUpperCase() as 'GET',
@@ -104,15 +106,22 @@ export function mountApi(app: FastifyInstance, { api, document, prefix, handlers
         if (!outcome.ok) throw new HttpProblem(401, outcome.detail);
 
         const errors: FieldError[] = [];
-        const params = Object.fromEntries(Object.entries(request.params as Json).map(([safe, value]) => [names.get(safe) ?? safe, value]));
+        const rawParams = request.params as Json;
+        const params: Json = {};
+        for (const [safe, name] of pathNames) params[name] = rawParams[safe];
         errors.push(...validatePath(params));
-        const rawQuery = { ...(request.query as Json) };
         const query: Json = {};
         const extra: Json = {};
-        for (const [name, value] of Object.entries(rawQuery)) (declaredQuery.has(name) || !freeForm ? query : extra)[name] = Array.isArray(value) ? value.at(-1) : value;
-        if (freeForm && Object.keys(extra).length) query[freeForm.name] = extra;
+        let extras = 0;
+        for (const [name, value] of Object.entries(request.query as Json)) {
+          const single = Array.isArray(value) ? value.at(-1) : value;
+          if (declaredQuery.has(name) || !freeForm) query[name] = single;
+          else (extra[name] = single), (extras += 1);
+        }
+        if (freeForm && extras) query[freeForm.name] = extra;
         errors.push(...validateQuery(query));
-        const headers = Object.fromEntries(parameters.filter((parameter) => parameter.in === 'header').map((parameter) => [String(parameter.name).toLowerCase(), request.headers[String(parameter.name).toLowerCase()]]).filter(([, value]) => value !== undefined));
+        const headers: Json = {};
+        for (const name of headerNames) if (request.headers[name] !== undefined) headers[name] = request.headers[name];
         errors.push(...validateHeaders(headers));
 
         let body: unknown = undefined;

@@ -46,25 +46,19 @@ export class DedupeWindow {
     this.next = (this.next + 1) % this.capacity;
     this.rowIdByKey.set(key, rowId);
   }
-
-  /** Forgets pairs remembered for rows that a rolled-back transaction never stored. */
-  forget(source: string, messageId: string, rowId: number): void {
-    const key = keyOf(source, messageId);
-    if (this.rowIdByKey.get(key) === rowId) this.rowIdByKey.delete(key);
-  }
 }
 
 /** A 53-bit hash of the pair (two 32-bit multiplicative lanes), exact as a JS number. */
 function keyOf(source: string, messageId: string): number {
   let high = 0x9e3779b9;
   let low = 0x85ebca6b ^ source.length;
-  const mix = (code: number) => {
+  // The seed holds the source's length, so ('ab','c') and ('a','bc') differ.
+  const text = `${source}\n${messageId}`;
+  for (let index = 0; index < text.length; index++) {
+    const code = text.charCodeAt(index);
     high = Math.imul(high ^ code, 0x85ebca77);
     low = Math.imul(low ^ code, 0xc2b2ae3d);
-  };
-  for (let index = 0; index < source.length; index++) mix(source.charCodeAt(index));
-  mix(0x10000); // a separator no UTF-16 unit equals, so ('ab','c') and ('a','bc') differ
-  for (let index = 0; index < messageId.length; index++) mix(messageId.charCodeAt(index));
+  }
   high = Math.imul(high ^ (high >>> 16), 0x7feb352d) ^ Math.imul(low ^ (low >>> 15), 0x846ca68b);
   low = Math.imul(low ^ (low >>> 16), 0x27d4eb2f) ^ Math.imul(high ^ (high >>> 13), 0x165667b1);
   return (high & 0x1fffff) * 0x100000000 + (low >>> 0);

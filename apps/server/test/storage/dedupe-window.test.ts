@@ -33,16 +33,6 @@ describe('DedupeWindow', () => {
     expect(window.candidate('s', 'a')).toBe(5);
   });
 
-  it('forgets a pair of a rolled-back row, but not a newer row of the same pair', () => {
-    const window = new DedupeWindow(4);
-    window.remember('s', 'a', 1);
-    window.forget('s', 'a', 1);
-    expect(window.candidate('s', 'a')).toBeUndefined();
-    window.remember('s', 'b', 2);
-    window.forget('s', 'b', 99);
-    expect(window.candidate('s', 'b')).toBe(2);
-  });
-
   it('remembers nothing with capacity 0 and refuses a negative capacity', () => {
     const window = new DedupeWindow(0);
     window.remember('s', 'a', 1);

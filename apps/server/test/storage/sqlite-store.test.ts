@@ -369,6 +369,21 @@ describe('failures', () => {
     expect(rowCount()).toBe(1);
   });
 
+  it('waits for a locked database on its writer thread, so the calling thread keeps running', async () => {
+    const store = open({ busyTimeoutMs: 400 });
+    await store.ping(); // the writer thread is up
+    const locker = otherConnection();
+    locker.exec('BEGIN IMMEDIATE');
+    let ticks = 0;
+    const ticker = setInterval(() => (ticks += 1), 10);
+    const error = await store.append([event()]).catch((e: unknown) => e);
+    clearInterval(ticker);
+    locker.exec('ROLLBACK');
+    expect(error).toBeInstanceOf(StoreUnavailableError);
+    // Blocked in SQLite's busy wait on this thread, the interval could not have run more than once.
+    expect(ticks).toBeGreaterThan(5);
+  });
+
   it.each([
     ['ABORT', 'the store rolls back'],
     ['ROLLBACK', 'SQLite rolls back'],

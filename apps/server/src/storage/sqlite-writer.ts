@@ -1,0 +1,104 @@
+/**
+ * The store's writer thread: owns the SQLite connection and answers the main thread's requests in
+ * the order sent. Appends that arrive while a commit runs are committed together (group commit).
+ * Started by sqlite-store.ts; not imported anywhere else.
+ */
+import { parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads';
+import Database from 'better-sqlite3';
+import { openEventDatabase } from './sqlite-database.js';
+import { EventDatabase, type AppendOutcome } from './sqlite-events.js';
+import type { WriterError, WriterReply, WriterRequest, WriterSettings } from './sqlite-store.js';
+
+const settings = workerData as WriterSettings;
+const port = parentPort!;
+
+let events: EventDatabase | undefined;
+let openError: unknown;
+
+/** Opens the database, again on a later request if it failed (the store recovers when the file does). */
+function database(): EventDatabase {
+  if (events) return events;
+  try {
+    events = new EventDatabase(openEventDatabase(settings.path, settings.busyTimeoutMs), settings.dedupeWindow);
+    return events;
+  } catch (error) {
+    openError = error;
+    throw error;
+  }
+}
+try {
+  database();
+} catch {
+  // Reported to the first request that needs the database.
+}
+
+type AppendRequest = Extract<WriterRequest, { kind: 'append' }>;
+
+port.on('message', (first: WriterRequest) => {
+  // Appends that queued while the last commit ran are committed together: one fsync for all.
+  const appends: AppendRequest[] = [];
+  for (let request: WriterRequest | undefined = first; request; request = receiveMessageOnPort(port)?.message as WriterRequest | undefined) {
+    if (request.kind === 'append') {
+      appends.push(request);
+      continue;
+    }
+    // Anything else runs after the appends sent before it, as sent.
+    commit(appends.splice(0));
+    if (request.kind === 'close') {
+      close(request.seq);
+      return;
+    }
+    answer(request);
+  }
+  commit(appends);
+});
+
+function commit(appends: readonly AppendRequest[]): void {
+  if (appends.length === 0) return;
+  let outcomes: AppendOutcome[];
+  try {
+    outcomes = database().append(appends.map((request) => request.values));
+  } catch (error) {
+    const failure: WriterError = { ...describe(error, error === openError), ...(events ? { transaction: events.transactionCount } : {}) };
+    for (const { seq } of appends) port.postMessage({ seq, ok: false, error: failure } satisfies WriterReply);
+    return;
+  }
+  appends.forEach(({ seq }, index) => {
+    const outcome = outcomes[index]!;
+    // The typed arrays move to the main thread instead of being copied.
+    port.postMessage({ seq, ok: true, result: outcome } satisfies WriterReply, [outcome.ids.buffer as ArrayBuffer, outcome.duplicates.buffer as ArrayBuffer]);
+  });
+}
+
+function answer(request: Exclude<WriterRequest, { kind: 'append' | 'close' }>): void {
+  let reply: WriterReply;
+  try {
+    const events = database();
+    const result = request.kind === 'list' ? events.list(request.query) : request.kind === 'get' ? events.get(request.id) : events.ping();
+    reply = { seq: request.seq, ok: true, result };
+  } catch (error) {
+    reply = { seq: request.seq, ok: false, error: describe(error, error === openError) };
+  }
+  port.postMessage(reply);
+}
+
+/** Closes the connection (if it ever opened) and ends the thread. */
+function close(seq: number): void {
+  try {
+    events?.close();
+    port.postMessage({ seq, ok: true, result: undefined } satisfies WriterReply);
+  } catch (error) {
+    port.postMessage({ seq, ok: false, error: describe(error, false) } satisfies WriterReply);
+  }
+  port.close();
+}
+
+/** SQLite's own failures (and any failure to open) are the store being unavailable; anything else is a bug. */
+function describe(error: unknown, openFailed: boolean): WriterError {
+  const code = (error as { code?: unknown } | undefined)?.code;
+  return {
+    message: error instanceof Error ? error.message : String(error),
+    unavailable: openFailed || error instanceof Database.SqliteError,
+    ...(typeof code === 'string' ? { code } : {}),
+  };
+}
