@@ -18,6 +18,13 @@ import type { EventStore } from './storage/event-store.js';
 import { StoreUnavailableError } from './storage/event-store.js';
 import { createSnowflake } from './ids/snowflake.js';
 
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** Size in bytes of the parsed body as received (after gzip decoding). */
+    bodyBytes: number | undefined;
+  }
+}
+
 export interface AppOptions {
   config: ServerConfig;
   store: EventStore;
@@ -58,12 +65,18 @@ export async function buildApp({ config, store, logger = false, now = () => new 
   // of strings; any other type is buffered so that the router answers 415 naming what the
   // operation accepts.
   const parseJson = app.getDefaultJsonParser('error', 'error');
+  app.decorateRequest('bodyBytes', undefined);
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    request.bodyBytes = Buffer.byteLength(body as string);
     if ((body as string).trim() === '') done(null, undefined);
     else parseJson(request, body as string, done);
   });
-  app.addContentTypeParser('text/plain', { parseAs: 'string' }, (_request, body, done) => done(null, body === '' ? undefined : body));
-  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_request, body, done) => {
+  app.addContentTypeParser('text/plain', { parseAs: 'string' }, (request, body, done) => {
+    request.bodyBytes = Buffer.byteLength(body as string);
+    done(null, body === '' ? undefined : body);
+  });
+  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (request, body, done) => {
+    request.bodyBytes = Buffer.byteLength(body as string);
     done(null, body === '' ? undefined : Object.fromEntries(new URLSearchParams(body as string)));
   });
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));

@@ -14,19 +14,29 @@ type Json = Record<string, any>;
 /** Segment's per-event limit; batches report bigger events in `errors` instead of failing whole. */
 const maxEventBytes = 32 * 1024;
 
-export function normalizeEvent(event: Json, receivedAt: Date, envelopeSentAt?: string): Json {
-  const normalized: Json = { ...event, messageId: event.messageId ?? randomUUID(), receivedAt: receivedAt.toISOString() };
+export function normalizeEvent(event: Json, receivedAt: ReceivedAt, envelopeSentAt?: string): Json {
+  const normalized: Json = { ...event, messageId: event.messageId ?? randomUUID(), receivedAt: receivedAt.iso };
   const sentAt = event.sentAt ?? envelopeSentAt;
   if (event.timestamp === undefined) {
-    normalized.timestamp = normalized.receivedAt;
+    normalized.timestamp = receivedAt.iso;
   } else if (sentAt !== undefined) {
     const skew = Date.parse(sentAt) - Date.parse(event.timestamp);
     if (Number.isFinite(skew)) {
       normalized.originalTimestamp = event.timestamp;
-      normalized.timestamp = new Date(receivedAt.getTime() - skew).toISOString();
+      normalized.timestamp = new Date(receivedAt.ms - skew).toISOString();
     }
   }
   return normalized;
+}
+
+/** The receipt time, formatted once per request rather than once per event. */
+interface ReceivedAt {
+  ms: number;
+  iso: string;
+}
+
+function receivedAtOf(date: Date): ReceivedAt {
+  return { ms: date.getTime(), iso: date.toISOString() };
 }
 
 function toNewEvent(source: string, event: Json): NewEvent {
@@ -61,20 +71,22 @@ export const m1dasHandlers = typedHandlers<m1das.operations>((context) => {
         const errors = validateEvent(typed);
         if (errors.length) throw badRequest(errors);
       }
-      await context.store.append([toNewEvent(source.id, normalizeEvent(typed, context.now()))]);
+      await context.store.append([toNewEvent(source.id, normalizeEvent(typed, receivedAtOf(context.now())))]);
       return { status: 200, body: { ok: true } };
     },
 
-    async ingestBatch({ body: request, credential }) {
+    async ingestBatch({ body: request, credential, bodyBytes }) {
       // Header, Basic or query credentials first (the Jitsu order); the body's writeKey otherwise.
       const source = credential ? sourceByKey(context, credential.value, 'write key') : sourceByKey(context, request.writeKey, 'write key (header, Basic, `writekey` query or body `writeKey`)');
-      const receivedAt = context.now();
+      const receivedAt = receivedAtOf(context.now());
       const errors: string[] = [];
       const accepted: NewEvent[] = [];
+      // An event counts its bytes as sent: within a body no bigger than the limit, none can exceed it.
+      const someMayBeTooLarge = (bodyBytes ?? Number.POSITIVE_INFINITY) > maxEventBytes;
       for (const item of request.batch) {
         const merged = request.context ? { ...item, context: { ...request.context, ...item.context } } : item;
         const event = normalizeEvent(merged, receivedAt, request.sentAt);
-        if (Buffer.byteLength(JSON.stringify(item)) > maxEventBytes) {
+        if (someMayBeTooLarge && Buffer.byteLength(JSON.stringify(item)) > maxEventBytes) {
           errors.push(`Message ID: ${event.messageId}: the event is larger than ${maxEventBytes} bytes`);
           continue;
         }

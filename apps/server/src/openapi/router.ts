@@ -24,6 +24,8 @@ export interface OperationInput<Body = unknown, Params = Json, Query = Json> {
   mediaType: string | undefined;
   /** The credential that satisfied the operation's security, if it has any. */
   credential: Credential | undefined;
+  /** Size in bytes of the body as received (after gzip decoding), when the body parser recorded it. */
+  bodyBytes: number | undefined;
   request: FastifyRequest;
 }
 
@@ -145,7 +147,7 @@ export function mountApi(app: FastifyInstance, { api, document, prefix, handlers
         }
         if (errors.length) throw new HttpProblem(400, 'The request does not match the API\'s schema.', { errors });
 
-        const output = await handler({ api, operationId: operation.operationId, params, query, body, mediaType, credential: outcome.credential, request });
+        const output = await handler({ api, operationId: operation.operationId, params, query, body, mediaType, credential: outcome.credential, bodyBytes: request.bodyBytes, request });
         reply.code(output.status).headers(output.headers ?? {});
         if (output.body === undefined) return reply.send();
         const isProblem = output.status >= 400;

@@ -58,7 +58,7 @@ export interface WriterSettings {
 
 /** Requests to the writer thread, answered in order, one reply each. */
 export type WriterRequest = { seq: number } & (
-  | { kind: 'append'; values: ColumnValue[] }
+  | { kind: 'append'; groups: ColumnValue[][] }
   | { kind: 'list'; query: ListQuery }
   | { kind: 'get'; id: number }
   | { kind: 'ping' }
@@ -227,9 +227,8 @@ class SqliteStore implements SqliteEventStore {
     this.pending = [];
     if (group.length === 0) return;
     this.counters.appendCalls += group.length;
-    const values = group.length === 1 ? group[0]!.values : group.flatMap((append) => append.values);
-    this.call({ kind: 'append', values }).then(
-      (result) => this.settleGroup(group, result as AppendOutcome),
+    this.call({ kind: 'append', groups: group.map((append) => append.values) }).then(
+      (result) => this.settleGroup(group, result as AppendOutcome[]),
       (error: unknown) => {
         const transaction = (error as { transaction?: number }).transaction;
         if (transaction !== undefined && transaction > this.lastTransaction) {
@@ -242,23 +241,24 @@ class SqliteStore implements SqliteEventStore {
     );
   }
 
-  private settleGroup(group: readonly PendingAppend[], outcome: AppendOutcome): void {
-    // Several groups may share one transaction; count it once.
-    if (outcome.transaction > this.lastTransaction) {
-      this.lastTransaction = outcome.transaction;
-      this.counters.transactions += 1;
-    }
-    let row = 0;
-    for (const { count, resolve } of group) {
+  /** Resolves each append of the group with its outcome (the writer answers one per append, in order). */
+  private settleGroup(group: readonly PendingAppend[], outcomes: readonly AppendOutcome[]): void {
+    group.forEach(({ count, resolve }, index) => {
+      const { ids, duplicates, transaction } = outcomes[index]!;
+      // Several appends share one transaction; count it once.
+      if (transaction > this.lastTransaction) {
+        this.lastTransaction = transaction;
+        this.counters.transactions += 1;
+      }
       const results: AppendResult[] = new Array(count);
-      for (let index = 0; index < count; index++, row++) {
-        const duplicate = outcome.duplicates[row] === 1;
+      for (let row = 0; row < count; row++) {
+        const duplicate = duplicates[row] === 1;
         if (duplicate) this.counters.duplicates += 1;
         else this.counters.eventsStored += 1;
-        results[index] = { id: String(outcome.ids[row]), duplicate };
+        results[row] = { id: String(ids[row]), duplicate };
       }
       resolve(results);
-    }
+    });
   }
 
   private call(body: RequestBody): Promise<unknown> {
@@ -307,34 +307,34 @@ class SqliteStore implements SqliteEventStore {
 function toColumnValues(events: readonly NewEvent[]): ColumnValue[] {
   const values: ColumnValue[] = new Array(events.length * COLUMN_COUNT);
   let offset = 0;
-  events.forEach((event, index) => {
-    const field = (name: string) => `events[${index}].${name}`;
+  for (let index = 0; index < events.length; index++) {
+    const event = events[index]!;
     const payload = JSON.stringify(event.payload);
-    if (payload === undefined) throw new TypeError(`${field('payload')} is not JSON-serialisable`);
+    if (payload === undefined) throw new TypeError(`events[${index}].payload is not JSON-serialisable`);
     // Same order as INSERT_COLUMNS.
-    values[offset++] = requiredText(event.api, field('api'));
-    values[offset++] = requiredText(event.source, field('source'));
-    values[offset++] = requiredText(event.type, field('type'));
-    values[offset++] = optionalText(event.eventName, field('eventName'));
-    values[offset++] = optionalText(event.userId, field('userId'));
-    values[offset++] = optionalText(event.anonymousId, field('anonymousId'));
-    values[offset++] = optionalText(event.messageId, field('messageId'));
-    values[offset++] = optionalText(event.timestamp, field('timestamp'));
+    values[offset++] = requiredText(event.api, index, 'api');
+    values[offset++] = requiredText(event.source, index, 'source');
+    values[offset++] = requiredText(event.type, index, 'type');
+    values[offset++] = optionalText(event.eventName, index, 'eventName');
+    values[offset++] = optionalText(event.userId, index, 'userId');
+    values[offset++] = optionalText(event.anonymousId, index, 'anonymousId');
+    values[offset++] = optionalText(event.messageId, index, 'messageId');
+    values[offset++] = optionalText(event.timestamp, index, 'timestamp');
     // One UTC format for every row keeps the text range filters on received_at correct.
-    values[offset++] = normaliseTime(event.receivedAt, field('receivedAt'));
+    values[offset++] = normaliseTime(event.receivedAt, `events[${index}].receivedAt`);
     values[offset++] = payload;
-  });
+  }
   return values;
 }
 
-function requiredText(value: unknown, name: string): string {
-  if (typeof value !== 'string' || value === '') throw new TypeError(`${name} must be a non-empty string`);
+function requiredText(value: unknown, index: number, name: string): string {
+  if (typeof value !== 'string' || value === '') throw new TypeError(`events[${index}].${name} must be a non-empty string`);
   return value;
 }
 
-function optionalText(value: unknown, name: string): string | null {
+function optionalText(value: unknown, index: number, name: string): string | null {
   if (value === undefined || value === null) return null;
-  if (typeof value !== 'string') throw new TypeError(`${name} must be a string or null`);
+  if (typeof value !== 'string') throw new TypeError(`events[${index}].${name} must be a string or null`);
   return value;
 }
 

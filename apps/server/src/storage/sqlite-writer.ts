@@ -57,17 +57,18 @@ function commit(appends: readonly AppendRequest[]): void {
   if (appends.length === 0) return;
   let outcomes: AppendOutcome[];
   try {
-    outcomes = database().append(appends.map((request) => request.values));
+    outcomes = database().append(appends.flatMap((request) => request.groups));
   } catch (error) {
     const failure: WriterError = { ...describe(error, error === openError), ...(events ? { transaction: events.transactionCount } : {}) };
     for (const { seq } of appends) port.postMessage({ seq, ok: false, error: failure } satisfies WriterReply);
     return;
   }
-  appends.forEach(({ seq }, index) => {
-    const outcome = outcomes[index]!;
+  let next = 0;
+  for (const { seq, groups } of appends) {
+    const result = outcomes.slice(next, (next += groups.length));
     // The typed arrays move to the main thread instead of being copied.
-    port.postMessage({ seq, ok: true, result: outcome } satisfies WriterReply, [outcome.ids.buffer as ArrayBuffer, outcome.duplicates.buffer as ArrayBuffer]);
-  });
+    port.postMessage({ seq, ok: true, result } satisfies WriterReply, result.flatMap((outcome) => [outcome.ids.buffer as ArrayBuffer, outcome.duplicates.buffer as ArrayBuffer]));
+  }
 }
 
 function answer(request: Exclude<WriterRequest, { kind: 'append' | 'close' }>): void {
