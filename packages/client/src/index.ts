@@ -1,5 +1,5 @@
 export { ApiError, EventRejectedError, type ProblemDetails } from './errors.js';
-export { createTransport, isRetriableStatus, retryAfterMs, backoffMs, type FetchFunction, type RetryOptions, type TransportOptions } from './retry.js';
+export { createTransport, isRetriableStatus, retryAfterMs, backoffMs, type FetchFunction, type RetryOptions, type Transport, type TransportOptions } from './retry.js';
 export { createBearerClient, createTypedClient, type ApiResult, type BearerClientOptions, type ApiSuccess, type ClientOptions, type ErrorBody, type TypedClient } from './typed-client.js';
 export type { WithClientFilledBody } from './body-types.js';
 export { createM1dasClient, type M1dasClient, type M1dasClientOptions, type M1dasEvent, type M1dasBatchEvent, type M1dasPaths } from './apis/m1das.js';

@@ -7,7 +7,8 @@ import createOpenApiFetchClient, { type BodySerializer, type Client, type QueryS
 import type { ErrorResponse, HttpMethod, MediaType, PathsWithMethod, Readable, RequiredKeysOf, ResponseObjectMap } from 'openapi-typescript-helpers';
 import { ApiError } from './errors.js';
 import { bearerCredential } from './credentials.js';
-import { createTransport, type TransportOptions } from './retry.js';
+import { OutgoingRequest } from './outgoing-request.js';
+import { createTransport, releaseResponse, type TransportOptions } from './retry.js';
 
 export interface ClientOptions<ThrowOnError extends boolean = false> extends TransportOptions {
   baseUrl: string;
@@ -74,7 +75,9 @@ export function createTypedClient<Paths extends {}, ThrowOnError extends boolean
 ): TypedClient<Paths, ThrowOnError> {
   const raw = createOpenApiFetchClient<Paths>({
     baseUrl: options.baseUrl.replace(/\/+$/, ''),
-    fetch: createTransport(options),
+    fetch: createTransport(options) as (input: Request) => Promise<Response>,
+    // The lighter request (see ./outgoing-request.ts), unless caller middleware expects real ones.
+    ...(options.middleware?.length ? {} : { Request: OutgoingRequest as unknown as typeof Request }),
     headers: { ...(internals.headers as object), ...(options.headers as object) },
     ...(internals.bodySerializer ? { bodySerializer: internals.bodySerializer } : {}),
     ...(internals.querySerializer ? { querySerializer: internals.querySerializer } : {}),
@@ -87,6 +90,8 @@ export function createTypedClient<Paths extends {}, ThrowOnError extends boolean
       url,
       init,
     );
+    // openapi-fetch has read the body: the attempt's timeout can go.
+    releaseResponse(response);
     if (response.ok) return { data, response };
     const apiError = new ApiError(response, error);
     if (options.throwOnError) throw apiError;
