@@ -26,6 +26,8 @@ export interface ServerConfig {
   port: number;
   /** SQLite file (`:memory:` for tests). */
   database: string;
+  /** How many of the most recent events' message ids are kept in memory to drop retried duplicates (~48 bytes each). */
+  dedupeWindow: number;
   /** 0..1023: distinguishes processes in generated ids. */
   workerId: number;
   /** Bearer token of the admin API; the admin API refuses everything when it is empty. */
@@ -45,6 +47,7 @@ const defaults: Omit<ServerConfig, 'sources'> = {
   host: '127.0.0.1',
   port: 8080,
   database: './data/trackspec.sqlite',
+  dedupeWindow: 1_000_000,
   workerId: 0,
   adminToken: '',
   basePaths: {},
@@ -69,6 +72,7 @@ export function loadConfig(path: string | undefined, env: NodeJS.ProcessEnv = pr
 
 export function validateConfig(config: ServerConfig): void {
   if (!Number.isInteger(config.port) || config.port < 0 || config.port > 65535) throw new Error(`Invalid port ${config.port}`);
+  if (!Number.isSafeInteger(config.dedupeWindow) || config.dedupeWindow < 0) throw new Error(`dedupeWindow must be a non-negative integer, got ${config.dedupeWindow}`);
   if (!Number.isInteger(config.workerId) || config.workerId < 0 || config.workerId > 1023) throw new Error(`workerId must be 0..1023, got ${config.workerId}`);
   const ids = new Set<string>();
   for (const source of config.sources) {

@@ -13,7 +13,7 @@ import { openSqliteStore } from './storage/sqlite-store.js';
 const { values } = parseArgs({ options: { config: { type: 'string' } } });
 const configPath = values.config ?? process.env.TRACKSPEC_CONFIG ?? fileURLToPath(new URL('../demo.config.yaml', import.meta.url));
 const config = loadConfig(configPath);
-const store = openSqliteStore(config.database);
+const store = openSqliteStore(config.database, { dedupeWindow: config.dedupeWindow });
 const { app } = await buildApp({ config, store, logger: { level: process.env.LOG_LEVEL ?? 'info' } });
 
 // Shutdown in two steps, so that no request is cut: first drain — keep the listener open but

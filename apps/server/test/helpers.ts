@@ -16,6 +16,7 @@ export const testConfig = (database: string): ServerConfig => ({
   host: '127.0.0.1',
   port: 0,
   database,
+  dedupeWindow: 1000,
   workerId: 7,
   adminToken,
   basePaths: {},

@@ -8,26 +8,40 @@
  * confirms by reading that row, so a hash collision never drops an event.
  */
 export class DedupeWindow {
-  private readonly rowIdByKey = new Map<number, number>();
-  /** Ring of remembered (key, rowId) in arrival order; the oldest is overwritten first. */
+  /**
+   * An open-addressing hash table (linear probing) of key → row id in two typed arrays, at most
+   * half full: ~32 bytes a pair, allocated once, nothing for the garbage collector (a Map of
+   * numbers took ~75 bytes a pair). Key 0 marks an empty slot.
+   */
+  private readonly keys: Float64Array;
+  private readonly rowIds: Float64Array;
+  private readonly mask: number;
+  /** Ring of remembered (key, rowId) in arrival order; the oldest is forgotten first. */
   private readonly ringKeys: Float64Array;
   private readonly ringRowIds: Float64Array;
   private next = 0;
   private filled = 0;
+  private stored = 0;
 
   constructor(readonly capacity: number) {
     if (!Number.isSafeInteger(capacity) || capacity < 0) throw new RangeError(`dedupe capacity must be a non-negative integer, got ${capacity}`);
+    const slots = 2 ** Math.ceil(Math.log2(Math.max(2, capacity * 2)));
+    this.keys = new Float64Array(slots);
+    this.rowIds = new Float64Array(slots);
+    this.mask = slots - 1;
     this.ringKeys = new Float64Array(capacity);
     this.ringRowIds = new Float64Array(capacity);
   }
 
+  /** Pairs remembered now. */
   get size(): number {
-    return this.rowIdByKey.size;
+    return this.stored;
   }
 
   /** The row id remembered for this pair, if any: a candidate duplicate to confirm. */
   candidate(source: string, messageId: string): number | undefined {
-    return this.rowIdByKey.get(keyOf(source, messageId));
+    const slot = this.find(keyOf(source, messageId));
+    return this.keys[slot] === 0 ? undefined : this.rowIds[slot];
   }
 
   /** Remembers the pair as stored in `rowId`, forgetting the oldest pair when full. */
@@ -35,16 +49,47 @@ export class DedupeWindow {
     if (this.capacity === 0) return;
     const key = keyOf(source, messageId);
     if (this.filled === this.capacity) {
-      const oldKey = this.ringKeys[this.next]!;
       // A later remember() of the same key owns the entry now; leave it.
-      if (this.rowIdByKey.get(oldKey) === this.ringRowIds[this.next]) this.rowIdByKey.delete(oldKey);
+      const oldSlot = this.find(this.ringKeys[this.next]!);
+      if (this.keys[oldSlot] !== 0 && this.rowIds[oldSlot] === this.ringRowIds[this.next]) this.remove(oldSlot);
     } else {
       this.filled += 1;
     }
     this.ringKeys[this.next] = key;
     this.ringRowIds[this.next] = rowId;
     this.next = (this.next + 1) % this.capacity;
-    this.rowIdByKey.set(key, rowId);
+    const slot = this.find(key);
+    if (this.keys[slot] === 0) this.stored += 1;
+    this.keys[slot] = key;
+    this.rowIds[slot] = rowId;
+  }
+
+  /** The slot holding `key`, or the empty slot where it would go. */
+  private find(key: number): number {
+    let slot = this.home(key);
+    while (this.keys[slot] !== 0 && this.keys[slot] !== key) slot = (slot + 1) & this.mask;
+    return slot;
+  }
+
+  private home(key: number): number {
+    return (key >>> 0) & this.mask;
+  }
+
+  /** Empties a slot, moving later entries of its probe run back so that every lookup still finds them. */
+  private remove(slot: number): void {
+    let hole = slot;
+    for (let next = (hole + 1) & this.mask; this.keys[next] !== 0; next = (next + 1) & this.mask) {
+      const home = this.home(this.keys[next]!);
+      // Move the entry into the hole unless its home lies cyclically in (hole, next].
+      const homeAfterHole = hole <= next ? home > hole && home <= next : home > hole || home <= next;
+      if (homeAfterHole) continue;
+      this.keys[hole] = this.keys[next]!;
+      this.rowIds[hole] = this.rowIds[next]!;
+      hole = next;
+    }
+    this.keys[hole] = 0;
+    this.rowIds[hole] = 0;
+    this.stored -= 1;
   }
 }
 
@@ -61,5 +106,6 @@ function keyOf(source: string, messageId: string): number {
   }
   high = Math.imul(high ^ (high >>> 16), 0x7feb352d) ^ Math.imul(low ^ (low >>> 15), 0x846ca68b);
   low = Math.imul(low ^ (low >>> 16), 0x27d4eb2f) ^ Math.imul(high ^ (high >>> 13), 0x165667b1);
-  return (high & 0x1fffff) * 0x100000000 + (low >>> 0);
+  // Never 0, which marks an empty slot.
+  return (high & 0x1fffff) * 0x100000000 + (low >>> 0) || 1;
 }

@@ -30,7 +30,7 @@ export interface SqliteStoreOptions {
   busyTimeoutMs?: number;
   /**
    * How many of the most recent events with a message id are remembered for
-   * deduplication (default 1,000,000; about 40 bytes each). A retry of an
+   * deduplication (default 1,000,000; about 48 bytes each). A retry of an
    * event older than that is stored again.
    */
   dedupeWindow?: number;

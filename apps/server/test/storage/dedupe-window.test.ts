@@ -46,3 +46,28 @@ describe('DedupeWindow', () => {
     expect(window.size).toBe(200_000);
   });
 });
+
+describe('DedupeWindow under churn', () => {
+  it('answers exactly like a reference model while the ring wraps many times', () => {
+    // A small window and many keys: entries are removed from the middle of probe runs all the time.
+    const capacity = 64;
+    const window = new DedupeWindow(capacity);
+    const recent: Array<[string, number]> = [];
+    let seed = 42;
+    const random = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32);
+    for (let rowId = 1; rowId <= 20_000; rowId++) {
+      const id = `m-${Math.floor(random() * 500)}`;
+      // Remember only what the store would: pairs not already in the window.
+      if (window.candidate('s', id) === undefined) {
+        window.remember('s', id, rowId);
+        recent.push([id, rowId]);
+        if (recent.length > capacity) recent.shift();
+      }
+      if (rowId % 97 === 0) {
+        const expected = new Map(recent);
+        for (let probe = 0; probe < 500; probe++) expect(window.candidate('s', `m-${probe}`)).toBe(expected.get(`m-${probe}`));
+        expect(window.size).toBe(expected.size);
+      }
+    }
+  });
+});
