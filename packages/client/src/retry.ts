@@ -76,8 +76,9 @@ export function createTransport({ fetch: injected, retry = {}, timeoutMs = 10_00
     const callerSignal = request.signal;
     for (let attempt = 0; ; attempt++) {
       const last = attempt >= retries;
-      // A body can be read once: every attempt but the last sends a copy.
-      const attemptRequest = last ? request : request.clone();
+      // A Request's body can be read once: every attempt but the last sends a copy. An
+      // OutgoingRequest keeps its serialised body, which fetch can send again and again.
+      const attemptRequest = last || request instanceof OutgoingRequest ? request : request.clone();
       const { signal, end } = attemptSignal(callerSignal, timeoutMs);
       let response: Response;
       try {
