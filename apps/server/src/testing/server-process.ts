@@ -4,7 +4,6 @@
  * each API's security schemes. For the contract suite, the benchmark and the reliability suite.
  */
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -44,25 +43,13 @@ export interface StartServerOptions {
   env?: NodeJS.ProcessEnv;
 }
 
-/**
- * The Node flags of the server's `npm start` script (package.json, the one place they are set), so
- * tests and benchmarks run the server as operators do.
- */
-function startScriptNodeFlags(): string[] {
-  const { scripts } = JSON.parse(readFileSync(join(serverDir, 'package.json'), 'utf8')) as { scripts: { start: string } };
-  const words = scripts.start.trim().split(/\s+/);
-  const main = words.indexOf('src/main.ts');
-  if (words[0] !== 'node' || main < 0) throw new Error(`unexpected start script: ${scripts.start}`);
-  return words.slice(1, main);
-}
-
 export async function startServerProcess(options: StartServerOptions = {}): Promise<ServerProcess> {
   const work = await mkdtemp(join(tmpdir(), 'trackspec-server-'));
   const config = parse(await readFile(join(serverDir, 'demo.config.yaml'), 'utf8')) as { adminToken: string; sources: SourceConfig[] };
   const configFile = join(work, 'config.json');
   await writeFile(configFile, JSON.stringify({ ...config, port: 0, database: options.database ?? join(work, 'events.sqlite'), ...options.config }));
 
-  const child = spawn(process.execPath, [...startScriptNodeFlags(), join(serverDir, 'src/main.ts'), '--config', configFile], {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(serverDir, 'src/main.ts'), '--config', configFile], {
     cwd: serverDir,
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
