@@ -6,6 +6,7 @@
  */
 import Database from 'better-sqlite3';
 import { DedupeWindow } from './dedupe-window.js';
+import type { EventFilter } from './event-store.js';
 
 /** Insert columns; an append carries their values flat, row after row, in this order. */
 export const INSERT_COLUMNS = ['api', 'source', 'type', 'event_name', 'user_id', 'anonymous_id', 'message_id', 'timestamp', 'received_at', 'payload'] as const;
@@ -29,17 +30,8 @@ export interface EventRow {
   payload: string;
 }
 
-/** A list query with every value already checked and normalised by the caller. */
-export interface ListQuery {
-  afterId: number;
-  take: number;
-  api?: string;
-  source?: string;
-  type?: string;
-  messageId?: string;
-  from?: string;
-  to?: string;
-}
+/** A list query: the filter's equalities and times (checked and normalised by the caller), a row id to start after and a row count. */
+export type ListQuery = Pick<EventFilter, 'api' | 'source' | 'type' | 'messageId' | 'from' | 'to'> & { afterId: number; take: number };
 
 /** Per appended row: its id (the earlier row's for a duplicate), and 1 where it was a duplicate. */
 export interface AppendOutcome {
