@@ -114,13 +114,12 @@ export function mountApi(app: FastifyInstance, { api, document, prefix, handlers
         errors.push(...validatePath(params));
         const query: Json = {};
         const extra: Json = {};
-        let extras = 0;
         for (const [name, value] of Object.entries(request.query as Json)) {
           const single = Array.isArray(value) ? value.at(-1) : value;
           if (declaredQuery.has(name) || !freeForm) query[name] = single;
-          else (extra[name] = single), (extras += 1);
+          else extra[name] = single;
         }
-        if (freeForm && extras) query[freeForm.name] = extra;
+        if (freeForm && Object.keys(extra).length) query[freeForm.name] = extra;
         errors.push(...validateQuery(query));
         const headers: Json = {};
         for (const name of headerNames) if (request.headers[name] !== undefined) headers[name] = request.headers[name];
