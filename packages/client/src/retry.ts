@@ -89,13 +89,13 @@ export function createTransport({ fetch: injected, retry = {}, timeoutMs = 10_00
         await sleep(backoffMs(attempt, retry || {}), callerSignal);
         continue;
       }
-      if (last || !isRetriableStatus(response.status)) {
+      const serverDelay = last ? undefined : retryAfterMs(response.headers.get('retry-after'));
+      if (last || !isRetriableStatus(response.status) || (serverDelay !== undefined && serverDelay > maxRetryAfterMs)) {
+        // The caller reads this body; the attempt's timeout still bounds it.
         attemptEnds.set(response, end);
         return response;
       }
       end();
-      const serverDelay = retryAfterMs(response.headers.get('retry-after'));
-      if (serverDelay !== undefined && serverDelay > maxRetryAfterMs) return response;
       // Free the connection; not awaited (cancelling a tee'd body waits for its twin).
       response.body?.cancel().catch(() => undefined);
       await sleep(serverDelay ?? backoffMs(attempt, retry || {}), callerSignal);
