@@ -34,6 +34,8 @@ export interface SqliteStoreOptions {
    * event older than that is stored again.
    */
   dedupeWindow?: number;
+  /** The writer thread's entry module (tests wrap it to make the thread die). */
+  writerEntry?: URL;
 }
 
 /** Counters for tests and ops; `transactions` counts committed group commits. */
@@ -107,17 +109,21 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
       throw new StoreUnavailableError(`cannot open event store at ${path}: ${messageOf(error)}`, { cause: error });
     }
   }
-  return new SqliteStore(settings);
+  return new SqliteStore(settings, options.writerEntry ?? writerUrl);
 }
 
 const writerUrl = new URL('./sqlite-writer.bootstrap.mjs', import.meta.url);
 
 class SqliteStore implements SqliteEventStore {
-  private readonly writer: Worker;
+  private writer: Worker;
   private seq = 0;
   private readonly waiting = new Map<number, { resolve(result: unknown): void; reject(error: unknown): void }>();
-  /** Set once the writer thread has gone; every later call rejects with it. */
-  private failure: StoreUnavailableError | undefined;
+  /** Set while there is no writer thread (it died and is being restarted); calls reject with it. */
+  private down: StoreUnavailableError | undefined;
+  private restartTimer: NodeJS.Timeout | undefined;
+  /** When the current writer started, and how many in a row died soon after starting. */
+  private startedAt = 0;
+  private quickDeaths = 0;
 
   private pending: PendingAppend[] = [];
   /** The writer's number of the last transaction counted in the stats. */
@@ -132,13 +138,28 @@ class SqliteStore implements SqliteEventStore {
     duplicates: 0,
   };
 
-  constructor(settings: WriterSettings) {
-    this.writer = new Worker(writerUrl, { workerData: settings });
+  constructor(
+    private readonly settings: WriterSettings,
+    private readonly writerEntry: URL,
+  ) {
+    this.writer = this.startWriter();
+  }
+
+  private startWriter(): Worker {
+    const writer = new Worker(this.writerEntry, { workerData: this.settings });
     // Only outstanding requests keep the process alive (see call()).
-    this.writer.unref();
-    this.writer.on('message', (reply: WriterReply) => this.settle(reply));
-    this.writer.on('error', (error) => this.fail(new StoreUnavailableError(`the store's writer thread failed: ${error.message}`, { cause: error })));
-    this.writer.on('exit', (code) => this.fail(new StoreUnavailableError(`the store's writer thread exited (code ${code})`)));
+    writer.unref();
+    writer.on('message', (reply: WriterReply) => this.settle(reply));
+    let gone = false;
+    const onGone = (what: string, cause?: Error) => {
+      if (gone) return; // 'error' is followed by 'exit'
+      gone = true;
+      this.writerGone(new StoreUnavailableError(`the store's writer thread ${what}`, cause ? { cause } : {}));
+    };
+    writer.on('error', (error) => onGone(`failed: ${error.message}`, error));
+    writer.on('exit', (code) => onGone(`exited (code ${code})`));
+    this.startedAt = Date.now();
+    return writer;
   }
 
   async append(events: readonly NewEvent[]): Promise<AppendResult[]> {
@@ -202,7 +223,10 @@ class SqliteStore implements SqliteEventStore {
       this.flushScheduled = undefined;
       // The writer answers in order: these appends are committed before it closes.
       this.flush();
-      if (this.failure) return;
+      if (this.down) {
+        clearTimeout(this.restartTimer);
+        return;
+      }
       const exited = new Promise((resolve) => this.writer.once('exit', resolve));
       try {
         await this.call({ kind: 'close' });
@@ -262,7 +286,7 @@ class SqliteStore implements SqliteEventStore {
   }
 
   private call(body: RequestBody): Promise<unknown> {
-    if (this.failure) return Promise.reject(this.failure);
+    if (this.down) return Promise.reject(this.down);
     const seq = ++this.seq;
     if (this.waiting.size === 0) this.writer.ref();
     return new Promise((resolve, reject) => {
@@ -287,19 +311,32 @@ class SqliteStore implements SqliteEventStore {
     waiter.reject(Object.assign(error, transaction === undefined ? {} : { transaction }));
   }
 
-  /** The writer thread is gone (crashed, or closed): fail what waits on it and everything after. */
-  private fail(error: StoreUnavailableError): void {
-    this.failure ??= error;
-    for (const { reject } of this.waiting.values()) reject(this.failure);
+  /**
+   * The writer thread is gone: what waited on it fails (nothing of it was acknowledged), and, unless
+   * the store is closing, a new writer starts — at once after a long life, after a growing pause
+   * (0.5 s doubling, at most 30 s) when writers keep dying young, so a writer that cannot start
+   * does not spin. Meanwhile every call fails fast with StoreUnavailableError (the server's 503).
+   */
+  private writerGone(error: StoreUnavailableError): void {
+    this.down = error;
+    for (const { reject } of this.waiting.values()) reject(error);
     this.waiting.clear();
     const pending = this.pending;
     this.pending = [];
-    for (const { reject } of pending) reject(this.failure);
+    for (const { reject } of pending) reject(error);
+    if (this.closing) return;
+    this.quickDeaths = Date.now() - this.startedAt < 10_000 ? this.quickDeaths + 1 : 0;
+    const pause = this.quickDeaths === 0 ? 0 : Math.min(30_000, 500 * 2 ** (this.quickDeaths - 1));
+    this.restartTimer = setTimeout(() => {
+      this.down = undefined;
+      this.writer = this.startWriter();
+    }, pause);
+    this.restartTimer.unref();
   }
 
   private assertOpen(): void {
     if (this.closing) throw new StoreUnavailableError('event store is closed');
-    if (this.failure) throw this.failure;
+    if (this.down) throw this.down;
   }
 }
 

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { InvalidCursorError, StoreUnavailableError, type NewEvent } from '../../src/storage/event-store.js';
 import {
   SQLITE_SCHEMA_VERSION,
@@ -405,6 +405,22 @@ describe('failures', () => {
     const [ok] = await store.append([event({ messageId: 'ok-1' })]);
     expect(ok!.duplicate).toBe(false);
     expect(rowCount()).toBe(2);
+  });
+
+  it('restarts a writer thread that dies, failing only what it had not acknowledged', async () => {
+    const store = open({ writerEntry: new URL('./fixtures/dying-writer.mjs', import.meta.url) });
+    const [before] = await store.append([event({ messageId: 'before' })]);
+
+    const error = await store.append([event({ source: 'kill-the-writer' })]).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(StoreUnavailableError);
+    expect((error as Error).message).toMatch(/writer thread exited/);
+    // Down until the new writer is up: calls fail fast, as the readiness probe does.
+    await expect(store.ping()).rejects.toBeInstanceOf(StoreUnavailableError);
+
+    await vi.waitFor(() => store.ping(), { timeout: 10_000, interval: 100 });
+    // The new writer sees what the old one committed, dedupe window included.
+    expect(await store.append([event({ messageId: 'before' })])).toEqual([{ id: before!.id, duplicate: true }]);
+    expect(rowCount()).toBe(1);
   });
 
   it('answers the readiness probe when healthy', async () => {
