@@ -10,6 +10,7 @@ import type { EventFilter } from './event-store.js';
 
 /** Insert columns; an append carries their values flat, row after row, in this order. */
 export const INSERT_COLUMNS = ['api', 'source', 'type', 'event_name', 'user_id', 'anonymous_id', 'message_id', 'timestamp', 'received_at', 'payload'] as const;
+export type InsertColumn = (typeof INSERT_COLUMNS)[number];
 export const COLUMN_COUNT = INSERT_COLUMNS.length;
 const SOURCE = INSERT_COLUMNS.indexOf('source');
 const MESSAGE_ID = INSERT_COLUMNS.indexOf('message_id');

@@ -8,7 +8,7 @@
  */
 import { Worker } from 'node:worker_threads';
 import { isFilePath, openEventDatabase } from './sqlite-database.js';
-import { COLUMN_COUNT, type AppendOutcome, type ColumnValue, type EventRow, type ListQuery } from './sqlite-events.js';
+import { COLUMN_COUNT, INSERT_COLUMNS, type AppendOutcome, type InsertColumn, type ColumnValue, type EventRow, type ListQuery } from './sqlite-events.js';
 import {
   InvalidCursorError,
   StoreUnavailableError,
@@ -179,16 +179,16 @@ class SqliteStore implements SqliteEventStore {
 
   async list(filter: EventFilter): Promise<EventPage> {
     this.assertOpen();
-    const { limit } = filter;
+    const { cursor, limit, from, to, ...equalities } = filter;
     if (!Number.isSafeInteger(limit) || limit < 1) throw new RangeError(`limit must be a positive integer, got ${limit}`);
     const query: ListQuery = {
-      afterId: filter.cursor === undefined ? 0 : decodeCursor(filter.cursor),
+      ...equalities,
+      afterId: cursor === undefined ? 0 : decodeCursor(cursor),
       // One extra row tells whether another page exists.
       take: limit + 1,
     };
-    for (const name of ['api', 'source', 'type', 'messageId'] as const) if (filter[name] !== undefined) query[name] = filter[name];
-    if (filter.from !== undefined) query.from = normaliseTime(filter.from, 'from');
-    if (filter.to !== undefined) query.to = normaliseTime(filter.to, 'to');
+    if (from !== undefined) query.from = normaliseTime(from, 'from');
+    if (to !== undefined) query.to = normaliseTime(to, 'to');
 
     const rows = (await this.call({ kind: 'list', query })) as EventRow[];
     const pageRows = rows.slice(0, limit);
@@ -340,26 +340,32 @@ class SqliteStore implements SqliteEventStore {
   }
 }
 
-/** The insert values of the events, COLUMN_COUNT per event, checked and normalised. */
+/** Each insert column's value from an event (the event's index is for error messages), checked and normalised. */
+const COLUMN_VALUES: Record<InsertColumn, (event: NewEvent, index: number) => ColumnValue> = {
+  api: (event, index) => requiredText(event.api, index, 'api'),
+  source: (event, index) => requiredText(event.source, index, 'source'),
+  type: (event, index) => requiredText(event.type, index, 'type'),
+  event_name: (event, index) => optionalText(event.eventName, index, 'eventName'),
+  user_id: (event, index) => optionalText(event.userId, index, 'userId'),
+  anonymous_id: (event, index) => optionalText(event.anonymousId, index, 'anonymousId'),
+  message_id: (event, index) => optionalText(event.messageId, index, 'messageId'),
+  timestamp: (event, index) => optionalText(event.timestamp, index, 'timestamp'),
+  // One UTC format for every row keeps the text range filters on received_at correct.
+  received_at: (event, index) => normaliseTime(event.receivedAt, `events[${index}].receivedAt`),
+  payload: (event, index) => {
+    const payload = JSON.stringify(event.payload);
+    if (payload === undefined) throw new TypeError(`events[${index}].payload is not JSON-serialisable`);
+    return payload;
+  },
+};
+const columnValues = INSERT_COLUMNS.map((column) => COLUMN_VALUES[column]);
+
+/** The insert values of the events, COLUMN_COUNT per event, in INSERT_COLUMNS order. */
 function toColumnValues(events: readonly NewEvent[]): ColumnValue[] {
   const values: ColumnValue[] = new Array(events.length * COLUMN_COUNT);
   let offset = 0;
   for (let index = 0; index < events.length; index++) {
-    const event = events[index]!;
-    const payload = JSON.stringify(event.payload);
-    if (payload === undefined) throw new TypeError(`events[${index}].payload is not JSON-serialisable`);
-    // Same order as INSERT_COLUMNS.
-    values[offset++] = requiredText(event.api, index, 'api');
-    values[offset++] = requiredText(event.source, index, 'source');
-    values[offset++] = requiredText(event.type, index, 'type');
-    values[offset++] = optionalText(event.eventName, index, 'eventName');
-    values[offset++] = optionalText(event.userId, index, 'userId');
-    values[offset++] = optionalText(event.anonymousId, index, 'anonymousId');
-    values[offset++] = optionalText(event.messageId, index, 'messageId');
-    values[offset++] = optionalText(event.timestamp, index, 'timestamp');
-    // One UTC format for every row keeps the text range filters on received_at correct.
-    values[offset++] = normaliseTime(event.receivedAt, `events[${index}].receivedAt`);
-    values[offset++] = payload;
+    for (const value of columnValues) values[offset++] = value(events[index]!, index);
   }
   return values;
 }
