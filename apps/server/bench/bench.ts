@@ -40,6 +40,7 @@ interface Scenario {
 
 interface Result {
   name: string;
+  connections: number;
   requestsPerSecond: number;
   eventsPerSecond: number;
   p50: number;
@@ -56,13 +57,20 @@ const writeKey = { ...json, 'x-write-key': 'keyId:keySecret' };
 // The demo config's Dito secret (the vendor's placeholder), signed as its client would.
 const sha1 = createHash('sha1').update('SUA_SECRET_KEY').digest('hex');
 
+const bareSingle: Scenario = { name: 'bare Fastify, POST /api/s/track (ceiling)', target: 'bare', method: 'POST', path: '/m1das/api/s/track', headers: json, body: trackBody, eventsPerRequest: 1 };
+const serverSingle: Scenario = { name: 'trackspec m1das POST /api/s/track', target: 'server', method: 'POST', path: '/m1das/api/s/track', headers: writeKey, body: trackBody, eventsPerRequest: 1 };
+const prismSingle: Scenario = { name: 'Prism mock m1das POST /api/s/track', target: 'prism', method: 'POST', path: '/api/s/track', headers: writeKey, body: trackBody, eventsPerRequest: 1 };
+const serverBatch: Scenario = { name: 'trackspec m1das POST /v1/batch (100 events)', target: 'server', method: 'POST', path: '/m1das/v1/batch', headers: json, body: batchBody, eventsPerRequest: 100 };
+const atFewConnections = (scenario: Scenario): Scenario => ({ ...scenario, name: `${scenario.name}, ${fewConnections} connections`, connections: fewConnections });
+const [bareFew, serverFew] = [atFewConnections(bareSingle), atFewConnections(serverSingle)];
+
 const scenarios: Scenario[] = [
-  { name: 'bare Fastify, POST /api/s/track (ceiling)', target: 'bare', method: 'POST', path: '/m1das/api/s/track', headers: json, body: trackBody, eventsPerRequest: 1 },
-  { name: 'trackspec m1das POST /api/s/track', target: 'server', method: 'POST', path: '/m1das/api/s/track', headers: writeKey, body: trackBody, eventsPerRequest: 1 },
-  { name: 'Prism mock m1das POST /api/s/track', target: 'prism', method: 'POST', path: '/api/s/track', headers: writeKey, body: trackBody, eventsPerRequest: 1 },
-  { name: `bare Fastify, POST /api/s/track (ceiling), ${fewConnections} connections`, target: 'bare', method: 'POST', path: '/m1das/api/s/track', headers: json, body: trackBody, eventsPerRequest: 1, connections: fewConnections },
-  { name: `trackspec m1das POST /api/s/track, ${fewConnections} connections`, target: 'server', method: 'POST', path: '/m1das/api/s/track', headers: writeKey, body: trackBody, eventsPerRequest: 1, connections: fewConnections },
-  { name: 'trackspec m1das POST /v1/batch (100 events)', target: 'server', method: 'POST', path: '/m1das/v1/batch', headers: json, body: batchBody, eventsPerRequest: 100 },
+  bareSingle,
+  serverSingle,
+  prismSingle,
+  bareFew,
+  serverFew,
+  serverBatch,
   { name: 'trackspec tto POST /v1/track', target: 'server', method: 'POST', path: '/tto/v1/track', headers: json, body: () => JSON.stringify({ type: 'track', api_key: 'your_api_key_here', msg_id: randomUUID(), user_id: 'user_12345', event: 'Purchase', timestamp: '1767174918' }), eventsPerRequest: 1 },
   {
     name: 'trackspec dito POST /users/{id} (form)',
@@ -107,6 +115,7 @@ async function load(origin: string, scenario: Scenario): Promise<Result> {
   });
   return {
     name: scenario.name,
+    connections: scenario.connections ?? connections,
     requestsPerSecond: Math.round(result.requests.average),
     eventsPerSecond: Math.round(result.requests.average * scenario.eventsPerRequest),
     p50: result.latency.p50,
@@ -173,17 +182,17 @@ try {
       console.error(`round ${round}: ${scenario.name}: ${result.requestsPerSecond} req/s`);
     }
   }
-  const byTarget = (target: Scenario['target'], few = false) => best.get(scenarios.find((scenario) => scenario.target === target && (scenario.connections === fewConnections) === few && scenario.path.endsWith('/api/s/track'))!.name)!;
-  const single = byTarget('server');
-  const halfRate = await load(origins.server, { ...scenarios.find((scenario) => scenario.name === single.name)!, name: 'trackspec m1das single event at half its max rate', overallRate: Math.max(1, Math.round(single.requestsPerSecond / 2)) });
+  const resultOf = (scenario: Scenario) => best.get(scenario.name)!;
+  const single = resultOf(serverSingle);
+  const halfRate = await load(origins.server, { ...serverSingle, name: 'trackspec m1das single event at half its max rate', overallRate: Math.max(1, Math.round(single.requestsPerSecond / 2)) });
   const overhead = await clientOverhead(bare.origin);
   const memory = { bareFastifyMb: peakRssMb(bare.child.pid!), trackspecServerMb: peakRssMb(server.pid), prismMb: peakRssMb(prism.mocks[0]!.pid) };
 
   const results = [...best.values()];
-  const ceiling = byTarget('bare').requestsPerSecond;
-  const prismRate = byTarget('prism').requestsPerSecond;
-  const batch = best.get(scenarios.find((scenario) => scenario.path.endsWith('/v1/batch'))!.name)!;
-  const fewCeiling = byTarget('bare', true).requestsPerSecond;
+  const ceiling = resultOf(bareSingle).requestsPerSecond;
+  const prismRate = resultOf(prismSingle).requestsPerSecond;
+  const batch = resultOf(serverBatch);
+  const fewCeiling = resultOf(bareFew).requestsPerSecond;
   const targets = {
     singleVsBare: { value: Number((single.requestsPerSecond / ceiling).toFixed(2)), target: '≥ 0.6' },
     singleVsPrism: { value: Number((single.requestsPerSecond / prismRate).toFixed(1)), target: '≥ 20' },
@@ -199,7 +208,7 @@ try {
     '|---|---|---|---|---|---|---|---|',
     // Rows at 10 connections compare with the ceiling at 10 connections.
     ...results.map((result) => {
-      const few = result.name.endsWith(`${fewConnections} connections`);
+      const few = result.connections === fewConnections;
       return `| ${result.name} | ${result.requestsPerSecond} | ${result.eventsPerSecond} | ${result.p50} | ${result.p99} | ${result.non2xx + result.errors} | ${(result.requestsPerSecond / (few ? fewCeiling : ceiling)).toFixed(2)} | ${(result.requestsPerSecond / prismRate).toFixed(1)} |`;
     }),
     `| ${halfRate.name} (${Math.round(single.requestsPerSecond / 2)} req/s offered) | ${halfRate.requestsPerSecond} | ${halfRate.eventsPerSecond} | ${halfRate.p50} | ${halfRate.p99} | ${halfRate.non2xx + halfRate.errors} | | |`,
