@@ -5,7 +5,7 @@
  */
 import { createGunzip } from 'node:zlib';
 import { apis, loadDereferenced } from '@trackspec/specs';
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyRequest, type FastifyServerOptions } from 'fastify';
 import type { ServerConfig } from './config.js';
 import { registerDocs } from './docs.js';
 import { handlerFactories } from './handlers/index.js';
@@ -66,19 +66,16 @@ export async function buildApp({ config, store, logger = false, now = () => new 
   // operation accepts.
   const parseJson = app.getDefaultJsonParser('error', 'error');
   app.decorateRequest('bodyBytes', undefined);
-  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
-    request.bodyBytes = Buffer.byteLength(body as string);
-    if ((body as string).trim() === '') done(null, undefined);
-    else parseJson(request, body as string, done);
-  });
-  app.addContentTypeParser('text/plain', { parseAs: 'string' }, (request, body, done) => {
-    request.bodyBytes = Buffer.byteLength(body as string);
-    done(null, body === '' ? undefined : body);
-  });
-  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (request, body, done) => {
-    request.bodyBytes = Buffer.byteLength(body as string);
-    done(null, body === '' ? undefined : Object.fromEntries(new URLSearchParams(body as string)));
-  });
+  // Every text parser records the body's size first (see FastifyRequest.bodyBytes).
+  type TextParser = (request: FastifyRequest, body: string, done: (error: Error | null, value?: unknown) => void) => void;
+  const addTextParser = (type: string, parse: TextParser) =>
+    app.addContentTypeParser(type, { parseAs: 'string' }, (request, body, done) => {
+      request.bodyBytes = Buffer.byteLength(body as string);
+      parse(request, body as string, done);
+    });
+  addTextParser('application/json', (request, body, done) => (body.trim() === '' ? done(null, undefined) : parseJson(request, body, done)));
+  addTextParser('text/plain', (_request, body, done) => done(null, body === '' ? undefined : body));
+  addTextParser('application/x-www-form-urlencoded', (_request, body, done) => done(null, body === '' ? undefined : Object.fromEntries(new URLSearchParams(body))));
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
 
   // gzip bodies (Segment SDKs send them); the body limit applies to the decompressed bytes.
