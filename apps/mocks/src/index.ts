@@ -1,15 +1,14 @@
 /**
  * Prism for the registered APIs: `startMocks()` starts one `prism mock` per API on its bundled
- * document; `startProxies()` one `prism proxy` per API in front of a real server (an independent
- * check that requests and responses conform). Both wait until each Prism answers HTTP
- * and return the URLs and a `stop()`.
+ * document, waits until each answers HTTP and returns the URLs and a `stop()`. `startPrismServers()`
+ * runs any other Prism command per API the same way (the test harness puts `prism proxy` in front
+ * of a real server with it).
  */
-import { createServer } from 'node:net';
 import { apiNames, bundlePath } from '@trackspec/specs';
-import { mockPort } from './ports.js';
+import { freePort, mockPort } from './ports.js';
 import { spawnPrism, stopPrism, type PrismProcess } from './prism.js';
 
-export { firstMockPort, mockPort } from './ports.js';
+export { firstMockPort, freePort, mockPort } from './ports.js';
 
 export interface StartMocksOptions {
   /** Which APIs to mock (default: every registered API). */
@@ -37,24 +36,14 @@ export interface Mocks {
 }
 
 export async function startMocks(options: StartMocksOptions = {}): Promise<Mocks> {
-  return startPrisms((api) => ['mock', bundlePath(api)], options);
-}
-
-export interface StartProxiesOptions extends Omit<StartMocksOptions, 'apis'> {
-  /** The real server's base URL per API to put a validating proxy in front of. */
-  upstreams: Record<string, string>;
+  return startPrismServers((api) => ['mock', bundlePath(api)], options);
 }
 
 /**
- * `prism proxy` per API: every request is forwarded to the real server, and Prism reports what
- * violates the spec, in the request or the response, in the answer's `sl-violations` header.
- * (With `errors: true` it answers violations itself instead: 422 for a bad request.)
+ * One Prism per API, started with the arguments `command(api)` gives (e.g. `['mock', bundle]`),
+ * each on its port; resolves once every one answers HTTP.
  */
-export async function startProxies({ upstreams, ports = 'ephemeral', errors = false, ...options }: StartProxiesOptions & { errors?: boolean }): Promise<Mocks> {
-  return startPrisms((api) => ['proxy', bundlePath(api), upstreams[api]!, ...(errors ? ['--errors'] : [])], { ...options, ports, apis: Object.keys(upstreams) });
-}
-
-async function startPrisms(command: (api: string) => string[], options: StartMocksOptions): Promise<Mocks> {
+export async function startPrismServers(command: (api: string) => string[], options: StartMocksOptions): Promise<Mocks> {
   const { apis = apiNames, ports = 'fixed', host = '127.0.0.1', readyTimeoutMs = 60_000 } = options;
   const started: { api: string; port: number; prism: PrismProcess }[] = [];
   const stop = () => Promise.all(started.map(({ prism }) => stopPrism(prism))).then(() => undefined);
@@ -86,15 +75,4 @@ async function waitUntilAnswering(api: string, url: string, prism: PrismProcess,
       await new Promise((resolve) => setTimeout(resolve, 150));
     }
   }
-}
-
-function freePort(host: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, host, () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 }

@@ -1,3 +1,4 @@
+import { createServer } from 'node:net';
 import { apiNames } from '@trackspec/specs';
 
 /** The first mock port; each API gets the next one, in registry order (m1das 4010, tto 4011, ...). */
@@ -8,4 +9,16 @@ export function mockPort(apiName: string): number {
   const index = apiNames.indexOf(apiName);
   if (index < 0) throw new Error(`Unknown API "${apiName}"; registered: ${apiNames.join(', ')}`);
   return firstMockPort + index;
+}
+
+/** A port that is free on `host` right now (the OS picks it). */
+export function freePort(host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, host, () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
 }

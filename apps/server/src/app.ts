@@ -18,13 +18,6 @@ import type { EventStore } from './storage/event-store.js';
 import { StoreUnavailableError } from './storage/event-store.js';
 import { createSnowflake } from './ids/snowflake.js';
 
-declare module 'fastify' {
-  interface FastifyRequest {
-    /** Size in bytes of the parsed body as received (after gzip decoding). */
-    bodyBytes: number | undefined;
-  }
-}
-
 export interface AppOptions {
   config: ServerConfig;
   store: EventStore;

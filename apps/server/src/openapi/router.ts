@@ -12,6 +12,14 @@ import { compileBody, compileParameters, fieldErrors } from './validation.js';
 
 type Json = Record<string, any>;
 
+// The app's body parsers record it; the router hands it to handlers.
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** Size in bytes of the parsed body as received (after gzip decoding). */
+    bodyBytes: number | undefined;
+  }
+}
+
 export interface OperationInput<Body = unknown, Params = Json, Query = Json> {
   api: string;
   operationId: string;

@@ -1,5 +1,5 @@
 // Target: Prism mocks for every registered API (real processes on free loopback ports).
-import { startMocks } from '@trackspec/mocks';
+import { startMocks } from '@trackspec/harness';
 import { apiNames, loadBundled } from '@trackspec/specs';
 import type { TestProject } from 'vitest/node';
 import { mockCredentials } from '../../src/target.js';

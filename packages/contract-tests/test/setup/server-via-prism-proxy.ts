@@ -1,11 +1,10 @@
 // Target: the real server behind `prism proxy` per API, so an independent validator checks every
 // request and response (its findings arrive in the `sl-violations` header; see src/check.ts). APIs with paths on another server (the admin probes at the
 // root) go to the server directly: a proxy forwards to a single upstream base URL.
-import { startProxies } from '@trackspec/mocks';
+import { startProxies, startServerProcess } from '@trackspec/harness';
 import { apis, loadBundled } from '@trackspec/specs';
 import type { TestProject } from 'vitest/node';
 import './provide.js';
-import { startServerProcess } from '@trackspec/server/testing';
 
 const hasPathServers = (api: string) => Object.values((loadBundled(api).paths ?? {}) as Record<string, { servers?: unknown }>).some((item) => item.servers);
 

@@ -1,7 +1,7 @@
 // Target: the real ingest server, in its own process on a free loopback port.
 import type { TestProject } from 'vitest/node';
 import './provide.js';
-import { startServerProcess } from '@trackspec/server/testing';
+import { startServerProcess } from '@trackspec/harness';
 
 export default async function setup(project: TestProject) {
   const server = await startServerProcess();

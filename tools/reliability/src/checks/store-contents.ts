@@ -1,4 +1,4 @@
-import { startServerProcess } from '../server-process.js';
+import { startServerProcess } from '@trackspec/harness';
 import type { Summary } from './summary.js';
 
 /** Every stored event, read back through the admin API as an operator would. */

@@ -7,7 +7,8 @@ import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
+import { dirname } from 'node:path';
 import { apis, loadBundled } from '@trackspec/specs';
 import { parse } from 'yaml';
 
@@ -17,7 +18,14 @@ interface SourceConfig {
   secret?: string;
 }
 
-const serverDir = fileURLToPath(new URL('../..', import.meta.url));
+/** The members of the server config the harness reads back (the server checks the rest). */
+interface RunConfig {
+  adminToken: string;
+  sources: SourceConfig[];
+  basePaths?: Record<string, string>;
+}
+
+const serverDir = dirname(createRequire(import.meta.url).resolve('@trackspec/server/package.json'));
 
 export interface ServerProcess {
   origin: string;
@@ -45,9 +53,10 @@ export interface StartServerOptions {
 
 export async function startServerProcess(options: StartServerOptions = {}): Promise<ServerProcess> {
   const work = await mkdtemp(join(tmpdir(), 'trackspec-server-'));
-  const config = parse(await readFile(join(serverDir, 'demo.config.yaml'), 'utf8')) as { adminToken: string; sources: SourceConfig[] };
+  const demo = parse(await readFile(join(serverDir, 'demo.config.yaml'), 'utf8')) as RunConfig;
+  const config = { ...demo, port: 0, database: options.database ?? join(work, 'events.sqlite'), ...options.config } as RunConfig;
   const configFile = join(work, 'config.json');
-  await writeFile(configFile, JSON.stringify({ ...config, port: 0, database: options.database ?? join(work, 'events.sqlite'), ...options.config }));
+  await writeFile(configFile, JSON.stringify(config));
 
   const child = spawn(process.execPath, ['--import', 'tsx', join(serverDir, 'src/main.ts'), '--config', configFile], {
     cwd: serverDir,
@@ -87,7 +96,7 @@ export async function startServerProcess(options: StartServerOptions = {}): Prom
   }
   return {
     origin,
-    urls: Object.fromEntries(apis.map(({ name }) => [name, `${origin}/${name}`])),
+    urls: Object.fromEntries(apis.map(({ name }) => [name, `${origin}${config.basePaths?.[name] ?? `/${name}`}`])),
     credentials,
     adminToken: config.adminToken,
     pid: child.pid!,

@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
-import { startServerProcess } from '../server-process.js';
+import { startServerProcess } from '@trackspec/harness';
 import { count, emptySummary, type Summary } from './summary.js';
 
 interface BadRequest {

@@ -3,7 +3,7 @@
  * loopback, with autocannon (same connections and duration for each, scenarios in alternation):
  * a bare Fastify (the ceiling), the server per API (validated and durably stored), a 100-event
  * batch, and a Prism mock (what a team would otherwise run). Also the typed client's overhead over
- * a raw fetch. Prints a table and writes bench/results/latest.json. Not part of `npm test`.
+ * a raw fetch. Prints a table and writes tools/bench/results/latest.json. Not part of `npm test`.
  *
  * BENCH_DURATION (s, default 5), BENCH_CONNECTIONS (default 50), BENCH_ROUNDS (default 2). The
  * single-event pair also runs at 10 connections: there each request waits for its own fsync'd
@@ -15,9 +15,8 @@ import { readFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus, totalmem } from 'node:os';
 import { createM1dasClient } from '@trackspec/client';
-import { startMocks } from '@trackspec/mocks';
+import { startMocks, startServerProcess } from '@trackspec/harness';
 import autocannon from 'autocannon';
-import { startServerProcess } from '../src/testing/server-process.js';
 
 const duration = Number(process.env.BENCH_DURATION ?? 5);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 50);
@@ -221,8 +220,8 @@ try {
     ...Object.entries(targets).map(([name, { value, target }]) => `| ${name} | ${value} | ${target} | ${meets(value, target) ? 'yes' : 'no'} |`),
   ];
   console.log(lines.join('\n'));
-  await mkdir(new URL('./results/', import.meta.url), { recursive: true });
-  await writeFile(new URL('./results/latest.json', import.meta.url), `${JSON.stringify({ date: new Date().toISOString(), machine: { cores: cpus().length, model: cpus()[0]?.model, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version }, settings: { connections, duration, rounds }, results, halfRate, memory, clientOverhead: overhead, targets }, null, 2)}\n`);
+  await mkdir(new URL('../results/', import.meta.url), { recursive: true });
+  await writeFile(new URL('../results/latest.json', import.meta.url), `${JSON.stringify({ date: new Date().toISOString(), machine: { cores: cpus().length, model: cpus()[0]?.model, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version }, settings: { connections, duration, rounds }, results, halfRate, memory, clientOverhead: overhead, targets }, null, 2)}\n`);
 } finally {
   await prism.stop();
   await server.stop();

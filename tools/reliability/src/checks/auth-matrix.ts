@@ -5,7 +5,7 @@
  * contains a configured secret.
  */
 import { createHash } from 'node:crypto';
-import { startServerProcess } from '../server-process.js';
+import { startServerProcess } from '@trackspec/harness';
 import { count, emptySummary, type Summary } from './summary.js';
 
 interface Attempt {

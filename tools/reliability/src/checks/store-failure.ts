@@ -8,7 +8,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { startServerProcess } from '../server-process.js';
+import { startServerProcess } from '@trackspec/harness';
 import { readAllEvents } from './store-contents.js';
 import { count, emptySummary, type Summary } from './summary.js';
 

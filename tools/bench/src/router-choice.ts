@@ -4,14 +4,14 @@
  * fastify-openapi-glue and openapi-backend — checked for the behaviours the specs need, then
  * loaded with autocannon. Prints a table; not part of `npm test`.
  *
- *   npm run bench:router --workspace @trackspec/server
+ *   npm run bench:router --workspace @trackspec/bench
  */
 import { loadBundled, loadDereferenced } from '@trackspec/specs';
 import autocannon from 'autocannon';
 import Fastify, { type FastifyInstance } from 'fastify';
 import openapiGlue from 'fastify-openapi-glue';
 import { OpenAPIBackend } from 'openapi-backend';
-import { mountApi } from '../src/openapi/router.js';
+import { mountApi } from '@trackspec/server/router';
 
 const ok = { ok: true };
 const track = JSON.stringify({ type: 'track', event: 'purchase_completed', userId: 'user@example.com', properties: { order_id: 'ORD-456', total: 99.99 } });

@@ -9,7 +9,7 @@
 import { createHash } from 'node:crypto';
 import { apis, createAjv, listOperations, loadDereferenced, responseProblems, schemaBreakingMutations, type OperationRef } from '@trackspec/specs';
 import fc from 'fast-check';
-import type { ServerProcess } from '../server-process.js';
+import type { ServerProcess } from '@trackspec/harness';
 import { arbitraryFor } from './arbitraries.js';
 import { count, emptySummary, type Summary } from './summary.js';
 

@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startServerProcess } from '../server-process.js';
+import { startServerProcess } from '@trackspec/harness';
 import { checkStoredAfterRestart } from './store-contents.js';
 import { count, emptySummary, type Summary } from './summary.js';
 

@@ -1,14 +1,14 @@
 // A bounded slice of the reliability suite (`npm run reliability` runs the full one): real server
 // processes on loopback, killed, stopped and starved of their store; each check prints its summary.
 import { describe, expect, it } from 'vitest';
-import { runAuthMatrix } from '../../src/testing/reliability/auth-matrix.js';
-import { runCrashSafety } from '../../src/testing/reliability/crash.js';
-import { runFuzz } from '../../src/testing/reliability/fuzz.js';
-import { runLimits } from '../../src/testing/reliability/limits.js';
-import { runGracefulShutdown } from '../../src/testing/reliability/shutdown.js';
-import { runStoreFailure } from '../../src/testing/reliability/store-failure.js';
-import { formatSummary } from '../../src/testing/reliability/summary.js';
-import { startServerProcess } from '../../src/testing/server-process.js';
+import { runAuthMatrix } from '../src/checks/auth-matrix.js';
+import { runCrashSafety } from '../src/checks/crash.js';
+import { runFuzz } from '../src/checks/fuzz.js';
+import { runLimits } from '../src/checks/limits.js';
+import { runGracefulShutdown } from '../src/checks/shutdown.js';
+import { runStoreFailure } from '../src/checks/store-failure.js';
+import { formatSummary } from '../src/checks/summary.js';
+import { startServerProcess } from '@trackspec/harness';
 
 describe('reliability (bounded slice)', () => {
   it('loses no acknowledged event when killed with -9 under load, and stores none twice', async () => {
