@@ -4,7 +4,11 @@ import { defineConfig } from 'vitest/config';
 // base URLs and credentials. CONTRACT_TARGET replaces them all with a target of your own.
 const targets = process.env.CONTRACT_TARGET
   ? { custom: 'test/setup/env.ts' }
-  : { 'prism-mocks': 'test/setup/mocks.ts', server: 'test/setup/server.ts', 'server-via-prism-proxy': 'test/setup/server-via-prism-proxy.ts' };
+  : {
+      'prism-mocks': 'test/setup/mocks.ts',
+      server: 'test/setup/server.ts',
+      'server-via-prism-proxy': 'test/setup/server-via-prism-proxy.ts',
+    };
 
 export default defineConfig({
   test: {

@@ -65,13 +65,19 @@ describe.each(apis.map((api) => [api.name, api]))('%s reference page', (name, ap
     await page.close();
   });
 
-  it.each(operations.map((operation) => [`${operation.method.toUpperCase()} ${operation.path}`, operation]))('renders %s', async (_, operation) => {
-    const tag = String((operation.operation.tags as string[] | undefined)?.[0] ?? '');
-    const { page, problems } = await open(pageFile(name) + operationRoute(tag, operation.operationId));
-    await page.getByRole('heading', { name: String(operation.operation.summary) }).first().waitFor({ timeout: 20_000 });
-    if (operation.source === 'paths') await page.getByText(operation.path, { exact: true }).first().waitFor();
-    await page.screenshot({ path: new URL(`${name}-${operation.operationId}.png`, screenshots).pathname });
-    expect(problems).toEqual([]);
-    await page.close();
-  });
+  it.each(operations.map((operation) => [`${operation.method.toUpperCase()} ${operation.path}`, operation]))(
+    'renders %s',
+    async (_, operation) => {
+      const tag = String((operation.operation.tags as string[] | undefined)?.[0] ?? '');
+      const { page, problems } = await open(pageFile(name) + operationRoute(tag, operation.operationId));
+      await page
+        .getByRole('heading', { name: String(operation.operation.summary) })
+        .first()
+        .waitFor({ timeout: 20_000 });
+      if (operation.source === 'paths') await page.getByText(operation.path, { exact: true }).first().waitFor();
+      await page.screenshot({ path: new URL(`${name}-${operation.operationId}.png`, screenshots).pathname });
+      expect(problems).toEqual([]);
+      await page.close();
+    },
+  );
 });

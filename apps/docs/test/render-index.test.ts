@@ -5,7 +5,11 @@ import { firstParagraphHtml, renderIndex } from '../src/render-index.js';
 describe('firstParagraphHtml', () => {
   it.each([
     ['keeps only the first paragraph', 'One.\n\nTwo.', 'One.'],
-    ['renders code spans, keeping underscores', 'Send `platform_api_key` and `sha1_signature`.', 'Send <code>platform_api_key</code> and <code>sha1_signature</code>.'],
+    [
+      'renders code spans, keeping underscores',
+      'Send `platform_api_key` and `sha1_signature`.',
+      'Send <code>platform_api_key</code> and <code>sha1_signature</code>.',
+    ],
     ['renders bold', '**Note.** Text', '<strong>Note.</strong> Text'],
     ['escapes HTML', 'a <script> & "b"', 'a &lt;script&gt; &amp; &quot;b&quot;'],
     ['accepts a missing description', undefined, ''],
@@ -21,7 +25,11 @@ describe('renderIndex', () => {
     version: '2.0',
     summary: 'A summary.',
     description: 'First.\n\nSecond.',
-    files: { bundled: 'demo/openapi.json', bundledYaml: 'demo/openapi.yaml', dereferenced: 'demo/openapi.dereferenced.json' },
+    files: {
+      bundled: 'demo/openapi.json',
+      bundledYaml: 'demo/openapi.yaml',
+      dereferenced: 'demo/openapi.dereferenced.json',
+    },
   };
   const html = renderIndex([api]);
 

@@ -6,7 +6,7 @@
  */
 import { apiNames, bundlePath } from '@trackspec/specs';
 import { freePort, mockPort } from './ports.js';
-import { spawnPrism, stopPrism, type PrismProcess } from './prism.js';
+import { type PrismProcess, spawnPrism, stopPrism } from './prism.js';
 
 export { firstMockPort, freePort, mockPort } from './ports.js';
 
@@ -43,7 +43,10 @@ export async function startMocks(options: StartMocksOptions = {}): Promise<Mocks
  * One Prism per API, started with the arguments `command(api)` gives (e.g. `['mock', bundle]`),
  * each on its port; resolves once every one answers HTTP.
  */
-export async function startPrismServers(command: (api: string) => string[], options: StartMocksOptions): Promise<Mocks> {
+export async function startPrismServers(
+  command: (api: string) => string[],
+  options: StartMocksOptions,
+): Promise<Mocks> {
   const { apis = apiNames, ports = 'fixed', host = '127.0.0.1', readyTimeoutMs = 60_000 } = options;
   const started: { api: string; port: number; prism: PrismProcess }[] = [];
   const stop = () => Promise.all(started.map(({ prism }) => stopPrism(prism))).then(() => undefined);
@@ -53,8 +56,17 @@ export async function startPrismServers(command: (api: string) => string[], opti
       started.push({ api, port, prism: spawnPrism(command(api), port, host) });
     }
     const urlHost = host.includes(':') ? `[${host}]` : host;
-    await Promise.all(started.map(({ api, port, prism }) => waitUntilAnswering(api, `http://${urlHost}:${port}`, prism, readyTimeoutMs)));
-    const mocks = started.map(({ api, port, prism }) => ({ api, port, url: `http://${urlHost}:${port}`, pid: prism.child.pid! }));
+    await Promise.all(
+      started.map(({ api, port, prism }) =>
+        waitUntilAnswering(api, `http://${urlHost}:${port}`, prism, readyTimeoutMs),
+      ),
+    );
+    const mocks = started.map(({ api, port, prism }) => ({
+      api,
+      port,
+      url: `http://${urlHost}:${port}`,
+      pid: prism.child.pid!,
+    }));
     return { mocks, urls: Object.fromEntries(mocks.map((mock) => [mock.api, mock.url])), stop };
   } catch (error) {
     await stop();
@@ -66,12 +78,14 @@ export async function startPrismServers(command: (api: string) => string[], opti
 async function waitUntilAnswering(api: string, url: string, prism: PrismProcess, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    if (prism.child.exitCode !== null) throw new Error(`Prism for ${api} exited (${prism.child.exitCode}):\n${prism.output()}`);
+    if (prism.child.exitCode !== null)
+      throw new Error(`Prism for ${api} exited (${prism.child.exitCode}):\n${prism.output()}`);
     try {
       await fetch(url, { signal: AbortSignal.timeout(1_000) });
       return;
     } catch {
-      if (Date.now() > deadline) throw new Error(`Prism for ${api} did not answer on ${url} within ${timeoutMs} ms:\n${prism.output()}`);
+      if (Date.now() > deadline)
+        throw new Error(`Prism for ${api} did not answer on ${url} within ${timeoutMs} ms:\n${prism.output()}`);
       await new Promise((resolve) => setTimeout(resolve, 150));
     }
   }

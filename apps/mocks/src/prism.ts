@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 
 const prismBin = createRequire(import.meta.url).resolve('@stoplight/prism-cli/dist/index.js');
@@ -16,11 +16,15 @@ export interface PrismProcess {
  * `['proxy', document, upstream, '--errors']` to validate a real server's traffic.
  */
 export function spawnPrism(command: string[], port: number, host: string): PrismProcess {
-  const child = spawn(process.execPath, [prismBin, ...command, '--port', String(port), '--host', host, '--verboseLevel', 'warn'], {
-    detached: true, // own process group: stopping it can never leave an orphan behind
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, NO_COLOR: '1' },
-  });
+  const child = spawn(
+    process.execPath,
+    [prismBin, ...command, '--port', String(port), '--host', host, '--verboseLevel', 'warn'],
+    {
+      detached: true, // own process group: stopping it can never leave an orphan behind
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, NO_COLOR: '1' },
+    },
+  );
   let output = '';
   const keep = (chunk: Buffer) => {
     output = (output + chunk.toString()).slice(-8_000);

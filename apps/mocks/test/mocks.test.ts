@@ -4,7 +4,7 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { apiNames, listOperations, loadDereferenced } from '@trackspec/specs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mockPort, startMocks, type Mocks } from '../src/index.js';
+import { type Mocks, mockPort, startMocks } from '../src/index.js';
 
 function isRunning(pid: number): boolean {
   try {
@@ -42,7 +42,11 @@ describe('startMocks (ephemeral ports)', () => {
     const url = mocks.urls[name] + operation.path.replace(/\{[^}]+\}/g, 'x');
     // A body that is not JSON where there is a body; otherwise no credentials (every API without bodies has auth).
     const response = withBody
-      ? await fetch(url, { method: operation.method.toUpperCase(), headers: { 'content-type': 'application/json' }, body: '[1, 2' })
+      ? await fetch(url, {
+          method: operation.method.toUpperCase(),
+          headers: { 'content-type': 'application/json' },
+          body: '[1, 2',
+        })
       : await fetch(url, { method: operation.method.toUpperCase() });
     expect(response.status).toBeGreaterThanOrEqual(400);
     expect(response.status).toBeLessThan(500);
@@ -60,7 +64,10 @@ describe('startMocks (ephemeral ports)', () => {
 
 describe('npm run mocks (the CLI, on the fixed ports)', () => {
   it('prints every URL, serves them, and stops them all on SIGTERM', async () => {
-    const cli = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts'], { cwd: new URL('..', import.meta.url).pathname, stdio: ['ignore', 'pipe', 'inherit'] });
+    const cli = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts'], {
+      cwd: new URL('..', import.meta.url).pathname,
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     let printed = '';
     cli.stdout.on('data', (chunk: Buffer) => (printed += chunk.toString()));
     const urls = apiNames.map((name) => `http://127.0.0.1:${mockPort(name)}`);

@@ -8,15 +8,15 @@ import { apis, loadDereferenced } from '@trackspec/specs';
 import Fastify, { type FastifyInstance, type FastifyRequest, type FastifyServerOptions } from 'fastify';
 import type { ServerConfig } from './config.js';
 import { registerDocs } from './docs.js';
-import { handlerFactories } from './handlers/index.js';
 import type { ApiContext } from './handlers/context.js';
+import { handlerFactories } from './handlers/index.js';
+import { createSnowflake } from './ids/snowflake.js';
 import { mountApi } from './openapi/router.js';
 import { HttpProblem, problem, problemContentType } from './problems.js';
 import { credentialLocations, requestHeaders, urlRedactor } from './redact.js';
 import { Sources } from './sources.js';
 import type { EventStore } from './storage/event-store.js';
 import { StoreUnavailableError } from './storage/event-store.js';
-import { createSnowflake } from './ids/snowflake.js';
 
 export interface AppOptions {
   config: ServerConfig;
@@ -46,7 +46,13 @@ export async function buildApp({ config, store, logger = false, now = () => new 
     logger:
       logger === false
         ? false
-        : { ...(logger === true ? {} : logger), serializers: { req: (request) => ({ method: request.method, url: redactUrl(request.url), remoteAddress: request.ip }) }, redact: credentials.headers.map((name) => `req.headers["${name}"]`) },
+        : {
+            ...(logger === true ? {} : logger),
+            serializers: {
+              req: (request) => ({ method: request.method, url: redactUrl(request.url), remoteAddress: request.ip }),
+            },
+            redact: credentials.headers.map((name) => `req.headers["${name}"]`),
+          },
     bodyLimit: config.defaultBodyLimit,
     trustProxy: true,
     return503OnClosing: true,
@@ -60,22 +66,31 @@ export async function buildApp({ config, store, logger = false, now = () => new 
   const parseJson = app.getDefaultJsonParser('error', 'error');
   app.decorateRequest('bodyBytes', undefined);
   // Every text parser records the body's size first (see FastifyRequest.bodyBytes).
-  type TextParser = (request: FastifyRequest, body: string, done: (error: Error | null, value?: unknown) => void) => void;
+  type TextParser = (
+    request: FastifyRequest,
+    body: string,
+    done: (error: Error | null, value?: unknown) => void,
+  ) => void;
   const addTextParser = (type: string, parse: TextParser) =>
     app.addContentTypeParser(type, { parseAs: 'string' }, (request, body, done) => {
       request.bodyBytes = Buffer.byteLength(body as string);
       parse(request, body as string, done);
     });
-  addTextParser('application/json', (request, body, done) => (body.trim() === '' ? done(null, undefined) : parseJson(request, body, done)));
+  addTextParser('application/json', (request, body, done) =>
+    body.trim() === '' ? done(null, undefined) : parseJson(request, body, done),
+  );
   addTextParser('text/plain', (_request, body, done) => done(null, body === '' ? undefined : body));
-  addTextParser('application/x-www-form-urlencoded', (_request, body, done) => done(null, body === '' ? undefined : Object.fromEntries(new URLSearchParams(body))));
+  addTextParser('application/x-www-form-urlencoded', (_request, body, done) =>
+    done(null, body === '' ? undefined : Object.fromEntries(new URLSearchParams(body))),
+  );
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
 
   // gzip bodies (Segment SDKs send them); the body limit applies to the decompressed bytes.
   app.addHook('preParsing', async (request, _reply, payload) => {
     const encoding = request.headers['content-encoding']?.trim().toLowerCase();
     if (!encoding || encoding === 'identity') return payload;
-    if (encoding !== 'gzip') throw new HttpProblem(415, `Content-Encoding ${encoding} is not supported; send gzip or identity.`);
+    if (encoding !== 'gzip')
+      throw new HttpProblem(415, `Content-Encoding ${encoding} is not supported; send gzip or identity.`);
     delete request.headers['content-length'];
     const gunzip = createGunzip();
     payload.on('error', (error) => gunzip.destroy(error));
@@ -88,7 +103,10 @@ export async function buildApp({ config, store, logger = false, now = () => new 
     return reply.code(status).headers(headers).type(problemContentType).send(JSON.stringify(body));
   });
   app.setNotFoundHandler((request, reply) => {
-    reply.code(404).type(problemContentType).send(JSON.stringify(problem(404, `Nothing at ${request.method} ${redactUrl(request.url).split('?')[0]}.`)));
+    reply
+      .code(404)
+      .type(problemContentType)
+      .send(JSON.stringify(problem(404, `Nothing at ${request.method} ${redactUrl(request.url).split('?')[0]}.`)));
   });
 
   const sources = new Sources(config.sources);
@@ -100,7 +118,13 @@ export async function buildApp({ config, store, logger = false, now = () => new 
     const context: ApiContext = { api: name, document, store, sources, ids, now, config };
     const prefix = basePath(config, name);
     if (document['x-trackspec-cors'] === true) registerCors(app, prefix, requestHeaders(document));
-    routes[name] = mountApi(app, { api: name, document, prefix, handlers: factory(context), defaultBodyLimit: config.defaultBodyLimit });
+    routes[name] = mountApi(app, {
+      api: name,
+      document,
+      prefix,
+      handlers: factory(context),
+      defaultBodyLimit: config.defaultBodyLimit,
+    });
   }
   await registerDocs(app, '/docs');
   return { app, routes };
@@ -108,17 +132,30 @@ export async function buildApp({ config, store, logger = false, now = () => new 
 
 function toProblem(error: unknown): { status: number; body: object; headers: Record<string, string> } {
   if (error instanceof HttpProblem) return { status: error.status, body: error.toProblem(), headers: error.headers };
-  if (error instanceof StoreUnavailableError) return { status: 503, body: problem(503, 'The event store is unavailable; nothing was stored. Retry later.'), headers: { 'retry-after': '1' } };
+  if (error instanceof StoreUnavailableError)
+    return {
+      status: 503,
+      body: problem(503, 'The event store is unavailable; nothing was stored. Retry later.'),
+      headers: { 'retry-after': '1' },
+    };
   const fastifyError = error as { statusCode?: number; code?: string; message?: string };
   const code = fastifyError.code ?? '';
-  if (code === 'FST_ERR_CTP_BODY_TOO_LARGE') return { status: 413, body: problem(413, 'The request body is larger than this operation accepts.'), headers: {} };
-  if (code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return { status: 415, body: problem(415, 'This Content-Type is not accepted.'), headers: {} };
-  if (code === 'Z_DATA_ERROR' || code === 'Z_BUF_ERROR') return { status: 400, body: problem(400, 'The body is not valid gzip.'), headers: {} };
+  if (code === 'FST_ERR_CTP_BODY_TOO_LARGE')
+    return { status: 413, body: problem(413, 'The request body is larger than this operation accepts.'), headers: {} };
+  if (code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE')
+    return { status: 415, body: problem(415, 'This Content-Type is not accepted.'), headers: {} };
+  if (code === 'Z_DATA_ERROR' || code === 'Z_BUF_ERROR')
+    return { status: 400, body: problem(400, 'The body is not valid gzip.'), headers: {} };
   if (error instanceof SyntaxError || code === 'FST_ERR_CTP_INVALID_JSON_BODY') {
-    return { status: 400, body: problem(400, 'The body is not valid JSON.', [{ in: 'body', pointer: '', detail: 'is not valid JSON' }]), headers: {} };
+    return {
+      status: 400,
+      body: problem(400, 'The body is not valid JSON.', [{ in: 'body', pointer: '', detail: 'is not valid JSON' }]),
+      headers: {},
+    };
   }
   const status = fastifyError.statusCode;
-  if (status && status >= 400 && status < 500) return { status, body: problem(status, 'The request could not be processed.'), headers: {} };
+  if (status && status >= 400 && status < 500)
+    return { status, body: problem(status, 'The request could not be processed.'), headers: {} };
   return { status: 500, body: problem(500, 'An unexpected error occurred; it has been logged.'), headers: {} };
 }
 
@@ -129,7 +166,11 @@ function registerCors(app: FastifyInstance, prefix: string, headers: readonly st
     if (!request.url.startsWith(`${prefix}/`)) return;
     reply.header('access-control-allow-origin', '*');
     if (request.method === 'OPTIONS') {
-      reply.code(204).headers({ 'access-control-allow-methods': 'GET, POST, OPTIONS', 'access-control-allow-headers': allowHeaders, 'access-control-max-age': '86400' });
+      reply.code(204).headers({
+        'access-control-allow-methods': 'GET, POST, OPTIONS',
+        'access-control-allow-headers': allowHeaders,
+        'access-control-max-age': '86400',
+      });
       return reply.send();
     }
   });

@@ -71,9 +71,12 @@ export function loadConfig(path: string | undefined, env: NodeJS.ProcessEnv = pr
 }
 
 export function validateConfig(config: ServerConfig): void {
-  if (!Number.isInteger(config.port) || config.port < 0 || config.port > 65535) throw new Error(`Invalid port ${config.port}`);
-  if (!Number.isSafeInteger(config.dedupeWindow) || config.dedupeWindow < 0) throw new Error(`dedupeWindow must be a non-negative integer, got ${config.dedupeWindow}`);
-  if (!Number.isInteger(config.workerId) || config.workerId < 0 || config.workerId > 1023) throw new Error(`workerId must be 0..1023, got ${config.workerId}`);
+  if (!Number.isInteger(config.port) || config.port < 0 || config.port > 65535)
+    throw new Error(`Invalid port ${config.port}`);
+  if (!Number.isSafeInteger(config.dedupeWindow) || config.dedupeWindow < 0)
+    throw new Error(`dedupeWindow must be a non-negative integer, got ${config.dedupeWindow}`);
+  if (!Number.isInteger(config.workerId) || config.workerId < 0 || config.workerId > 1023)
+    throw new Error(`workerId must be 0..1023, got ${config.workerId}`);
   const ids = new Set<string>();
   for (const source of config.sources) {
     if (!source.id || !source.api) throw new Error(`Every source needs an id and an api: ${JSON.stringify(source)}`);

@@ -10,7 +10,10 @@ export async function registerDocs(app: FastifyInstance, prefix: string): Promis
   app.get(`${prefix}/*`, async (request, reply) => {
     const file = await resolveStaticFile(distDir, `/${(request.params as { '*': string })['*']}`);
     if (!file) {
-      return reply.code(404).type(problemContentType).send(JSON.stringify(problem(404, 'No such page; the docs are built by `npm run docs`.')));
+      return reply
+        .code(404)
+        .type(problemContentType)
+        .send(JSON.stringify(problem(404, 'No such page; the docs are built by `npm run docs`.')));
     }
     return reply.type(file.contentType).header('content-length', file.size).send(createReadStream(file.path));
   });

@@ -11,7 +11,8 @@ import { loadConfig } from './config.js';
 import { openSqliteStore } from './storage/sqlite-store.js';
 
 const { values } = parseArgs({ options: { config: { type: 'string' } } });
-const configPath = values.config ?? process.env.TRACKSPEC_CONFIG ?? fileURLToPath(new URL('../demo.config.yaml', import.meta.url));
+const configPath =
+  values.config ?? process.env.TRACKSPEC_CONFIG ?? fileURLToPath(new URL('../demo.config.yaml', import.meta.url));
 const config = loadConfig(configPath);
 const store = openSqliteStore(config.database, { dedupeWindow: config.dedupeWindow });
 const { app } = await buildApp({ config, store, logger: { level: process.env.LOG_LEVEL ?? 'info' } });
@@ -26,7 +27,14 @@ app.addHook('onRequest', async (_request, reply) => {
   lastArrival = Date.now();
   if (draining) {
     reply.code(503).headers({ connection: 'close', 'retry-after': '1' }).type('application/problem+json');
-    return reply.send(JSON.stringify({ type: 'about:blank', title: 'Service Unavailable', status: 503, detail: 'The server is shutting down; retry on another instance or later.' }));
+    return reply.send(
+      JSON.stringify({
+        type: 'about:blank',
+        title: 'Service Unavailable',
+        status: 503,
+        detail: 'The server is shutting down; retry on another instance or later.',
+      }),
+    );
   }
 });
 await app.listen({ host: config.host, port: config.port });
@@ -38,7 +46,10 @@ lines.push(`  docs       ${origin}/docs/`, `  probes     ${origin}/healthz ${ori
 // Credentials only when the config asks (the demo config, whose values are the vendors' examples).
 const shown = (secret: string) => (config.announceCredentials ? secret : '(hidden: set announceCredentials to print)');
 lines.push('Sources:');
-for (const source of config.sources) lines.push(`  ${source.id.padEnd(16)} ${source.api.padEnd(10)} ${source.keys?.length ? `keys: ${source.keys.map(shown).join(', ')}` : source.projectIds ? `projects: ${source.projectIds.join(', ')}` : 'any project'}${source.secret ? `, secret: ${shown(source.secret)}` : ''}`);
+for (const source of config.sources)
+  lines.push(
+    `  ${source.id.padEnd(16)} ${source.api.padEnd(10)} ${source.keys?.length ? `keys: ${source.keys.map(shown).join(', ')}` : source.projectIds ? `projects: ${source.projectIds.join(', ')}` : 'any project'}${source.secret ? `, secret: ${shown(source.secret)}` : ''}`,
+  );
 if (config.adminToken) lines.push(`  admin API bearer token: ${shown(config.adminToken)}`);
 process.stdout.write(`${lines.join('\n')}\n`);
 
@@ -49,15 +60,21 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     app.log.info({ signal }, 'shutting down: draining');
     const started = Date.now();
     const drained = new Promise<void>((resolve) => {
-      const check = () => (Date.now() - lastArrival >= 100 || Date.now() - started >= config.shutdownDrainMs ? resolve() : setTimeout(check, 20));
+      const check = () =>
+        Date.now() - lastArrival >= 100 || Date.now() - started >= config.shutdownDrainMs
+          ? resolve()
+          : setTimeout(check, 20);
       check();
     });
     void drained
       .then(() => app.close())
       .then(() => store.close())
-      .then(() => process.exit(0), (error: unknown) => {
-        app.log.error({ err: error }, 'shutdown failed');
-        process.exit(1);
-      });
+      .then(
+        () => process.exit(0),
+        (error: unknown) => {
+          app.log.error({ err: error }, 'shutdown failed');
+          process.exit(1);
+        },
+      );
   });
 }

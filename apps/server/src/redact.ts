@@ -30,13 +30,24 @@ export function credentialLocations(documents: readonly OpenApiDocument[]): Cred
 export function requestHeaders(document: OpenApiDocument): string[] {
   const names = new Set(['Content-Type', ...credentialLocations([document]).headers]);
   for (const operation of listOperations(document)) {
-    for (const parameter of operation.parameters as Json[]) if (parameter.in === 'header') names.add(String(parameter.name));
+    for (const parameter of operation.parameters as Json[])
+      if (parameter.in === 'header') names.add(String(parameter.name));
   }
   return [...names];
 }
 
 /** Names clients use for credentials when they put them in the wrong place (e.g. a bearer token in the query). */
-const commonCredentialNames = ['token', 'access_token', 'apikey', 'api_key', 'key', 'secret', 'password', 'signature', 'sha1_signature'];
+const commonCredentialNames = [
+  'token',
+  'access_token',
+  'apikey',
+  'api_key',
+  'key',
+  'secret',
+  'password',
+  'signature',
+  'sha1_signature',
+];
 
 /** A URL as it may be logged: credentials in its query string (the specs' and commonly named ones) are replaced. */
 export function urlRedactor(queryNames: readonly string[]): (url: string) => string {

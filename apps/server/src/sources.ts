@@ -44,6 +44,8 @@ export class Sources {
   /** Rockstat: the source that claims a project id, else the catch-all source (one without projectIds). */
   byProject(api: string, projectId: number): SourceConfig | undefined {
     const sources = this.all(api);
-    return sources.find((source) => source.projectIds?.includes(projectId)) ?? sources.find((source) => !source.projectIds);
+    return (
+      sources.find((source) => source.projectIds?.includes(projectId)) ?? sources.find((source) => !source.projectIds)
+    );
   }
 }

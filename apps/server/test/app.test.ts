@@ -6,7 +6,7 @@ import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { buildApp } from '../src/app.js';
 import { openSqliteStore } from '../src/storage/sqlite-store.js';
-import { createTestApp, testConfig, type TestApp } from './helpers.js';
+import { createTestApp, type TestApp, testConfig } from './helpers.js';
 
 describe('the app', () => {
   let t: TestApp;
@@ -36,7 +36,13 @@ describe('when the store cannot write', () => {
     const file = join(dir, 'events.sqlite');
     const store = openSqliteStore(file, { busyTimeoutMs: 50 });
     const { app } = await buildApp({ config: testConfig(file), store });
-    const send = () => app.inject({ method: 'POST', url: '/hellotext/v1/attribution/events', headers: { authorization: 'Bearer ALK_token' }, payload: { action: 'a', profile: 'p' } });
+    const send = () =>
+      app.inject({
+        method: 'POST',
+        url: '/hellotext/v1/attribution/events',
+        headers: { authorization: 'Bearer ALK_token' },
+        payload: { action: 'a', profile: 'p' },
+      });
 
     // Another process holds the write lock: the store cannot commit.
     const blocker = new Database(file);
@@ -63,14 +69,34 @@ describe('logs', () => {
     const file = join(dir, 'events.sqlite');
     const store = openSqliteStore(file);
     let logs = '';
-    const stream = new Writable({ write: (chunk, _encoding, done) => ((logs += chunk.toString()), done()) });
+    const stream = new Writable({
+      write: (chunk, _encoding, done) => {
+        logs += chunk.toString();
+        done();
+      },
+    });
     const { app } = await buildApp({ config: testConfig(file), store, logger: { level: 'trace', stream } });
-    await app.inject({ method: 'POST', url: '/m1das/api/s/track?writekey=keyId:keySecret', payload: { event: 'e', userId: 'u' } });
-    await app.inject({ method: 'POST', url: '/m1das/api/s/track', headers: { 'x-write-key': 'keyId:keySecret' }, payload: { event: 'e', userId: 'u' } });
-    await app.inject({ method: 'POST', url: '/hellotext/v1/attribution/events', headers: { authorization: 'Bearer ALK_token' }, payload: { action: 'a', profile: 'p' } });
+    await app.inject({
+      method: 'POST',
+      url: '/m1das/api/s/track?writekey=keyId:keySecret',
+      payload: { event: 'e', userId: 'u' },
+    });
+    await app.inject({
+      method: 'POST',
+      url: '/m1das/api/s/track',
+      headers: { 'x-write-key': 'keyId:keySecret' },
+      payload: { event: 'e', userId: 'u' },
+    });
+    await app.inject({
+      method: 'POST',
+      url: '/hellotext/v1/attribution/events',
+      headers: { authorization: 'Bearer ALK_token' },
+      payload: { action: 'a', profile: 'p' },
+    });
     await app.inject({ method: 'POST', url: '/tto/v1/settings?api_key=your_api_key_here' });
     expect(logs).toContain('/m1das/api/s/track');
-    for (const secret of ['keyId:keySecret', 'keySecret', 'ALK_token', 'your_api_key_here']) expect(logs).not.toContain(secret);
+    for (const secret of ['keyId:keySecret', 'keySecret', 'ALK_token', 'your_api_key_here'])
+      expect(logs).not.toContain(secret);
     await app.close();
     await store.close();
     await rm(dir, { recursive: true, force: true });

@@ -6,8 +6,8 @@ import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../src/app.js';
 import type { ServerConfig } from '../src/config.js';
-import { openSqliteStore } from '../src/storage/sqlite-store.js';
 import type { EventStore } from '../src/storage/event-store.js';
+import { openSqliteStore } from '../src/storage/sqlite-store.js';
 
 export const adminToken = 'test-admin-token';
 export const sha1 = (text: string) => createHash('sha1').update(text).digest('hex');
@@ -54,7 +54,11 @@ export async function createTestApp(): Promise<TestApp> {
     store,
     clock,
     async events(query = '') {
-      const response = await app.inject({ method: 'GET', url: `/admin/events?limit=1000${query ? `&${query}` : ''}`, headers: { authorization: `Bearer ${adminToken}` } });
+      const response = await app.inject({
+        method: 'GET',
+        url: `/admin/events?limit=1000${query ? `&${query}` : ''}`,
+        headers: { authorization: `Bearer ${adminToken}` },
+      });
       if (response.statusCode !== 200) throw new Error(`admin list failed: ${response.statusCode} ${response.body}`);
       return response.json().events;
     },

@@ -5,9 +5,10 @@
  * `sentAt` set at send time and the client's retries. Every event ends acknowledged or reported
  * to `onError`: none is dropped silently.
  */
+
+import type { m1das } from '@trackspec/types';
 import { createM1dasClient, type M1dasClient, type M1dasClientOptions } from './apis/m1das.js';
 import { EventRejectedError } from './errors.js';
-import type { m1das } from '@trackspec/types';
 
 type Schemas = m1das.components['schemas'];
 export type QueuedEvent = Schemas['BatchEvent'];
@@ -55,13 +56,16 @@ export class Analytics {
   #closed = false;
 
   constructor(options: AnalyticsOptions) {
-    if (!options.client && (!options.baseUrl || !options.writeKey)) throw new TypeError('Analytics needs a client, or a baseUrl and a writeKey');
+    if (!options.client && (!options.baseUrl || !options.writeKey))
+      throw new TypeError('Analytics needs a client, or a baseUrl and a writeKey');
     this.#client = options.client ?? createM1dasClient(options as M1dasClientOptions);
     this.#flushAt = Math.max(1, options.flushAt ?? 15);
     this.#flushInterval = options.flushInterval ?? 10_000;
     this.#maxEventBytes = options.maxEventBytes ?? 32 * 1024;
     this.#maxBatchBytes = options.maxBatchBytes ?? 500 * 1024;
-    this.#onError = options.onError ?? ((error, events) => console.error(`trackspec analytics: ${events.length} event(s) failed:`, error));
+    this.#onError =
+      options.onError ??
+      ((error, events) => console.error(`trackspec analytics: ${events.length} event(s) failed:`, error));
   }
 
   /** Events queued and not yet sent. */
@@ -95,7 +99,10 @@ export class Analytics {
       void sending.finally(() => this.#inFlight.delete(sending));
     }
     const results = await Promise.all([...this.#inFlight]);
-    return results.reduce((total, result) => ({ sent: total.sent + result.sent, failed: total.failed + result.failed }), { sent: 0, failed: 0 });
+    return results.reduce(
+      (total, result) => ({ sent: total.sent + result.sent, failed: total.failed + result.failed }),
+      { sent: 0, failed: 0 },
+    );
   }
 
   /** Stops accepting events and flushes the rest. */
@@ -106,10 +113,18 @@ export class Analytics {
 
   #enqueue(type: QueuedEvent['type'], input: object): void {
     if (this.#closed) throw new Error('Analytics is closed: closeAndFlush() was called');
-    const event = { ...input, type, messageId: (input as { messageId?: string }).messageId ?? crypto.randomUUID(), timestamp: (input as { timestamp?: string }).timestamp ?? new Date().toISOString() } as QueuedEvent;
+    const event = {
+      ...input,
+      type,
+      messageId: (input as { messageId?: string }).messageId ?? crypto.randomUUID(),
+      timestamp: (input as { timestamp?: string }).timestamp ?? new Date().toISOString(),
+    } as QueuedEvent;
     const bytes = byteLength(event);
     if (bytes > this.#maxEventBytes) {
-      throw new EventRejectedError(`The ${type} event is ${bytes} bytes of JSON; the API accepts at most ${this.#maxEventBytes}`, event);
+      throw new EventRejectedError(
+        `The ${type} event is ${bytes} bytes of JSON; the API accepts at most ${this.#maxEventBytes}`,
+        event,
+      );
     }
     this.#queue.push({ event, bytes });
     if (this.#queue.length >= this.#flushAt) void this.flush();
@@ -137,7 +152,9 @@ export class Analytics {
 
   async #send(batch: QueuedEvent[]): Promise<FlushResult> {
     try {
-      const { data, error } = await this.#client.POST('/v1/batch', { body: { batch, sentAt: new Date().toISOString() } });
+      const { data, error } = await this.#client.POST('/v1/batch', {
+        body: { batch, sentAt: new Date().toISOString() },
+      });
       if (error) throw error;
       const failedIds = new Map<string, string>();
       for (const message of data.errors ?? []) {
@@ -145,7 +162,11 @@ export class Analytics {
         if (match) failedIds.set(match[1]!, match[2]!);
       }
       const failed = batch.filter((event) => failedIds.has(String(event.messageId)));
-      if (failed.length > 0) this.#onError(new Error(`The API refused ${failed.length} event(s): ${[...failedIds.values()].join('; ')}`), failed);
+      if (failed.length > 0)
+        this.#onError(
+          new Error(`The API refused ${failed.length} event(s): ${[...failedIds.values()].join('; ')}`),
+          failed,
+        );
       return { sent: batch.length - failed.length, failed: failed.length };
     } catch (error) {
       this.#onError(error instanceof Error ? error : new Error(String(error)), batch);

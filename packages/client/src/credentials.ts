@@ -1,6 +1,6 @@
 /** openapi-fetch middleware that put an API's credentials where its spec says they go. */
 import type { Middleware } from 'openapi-fetch';
-import { withChanges, type AnyRequest } from './outgoing-request.js';
+import { type AnyRequest, withChanges } from './outgoing-request.js';
 
 /** Base64 of UTF-8 text, in Node and browsers alike (`btoa` alone only takes Latin-1). */
 export function base64(text: string): string {
@@ -45,7 +45,8 @@ export function queryCredential(name: string, value: string): Middleware {
 }
 
 const isJson = (request: AnyRequest) => /^application\/(.+\+)?json\b/i.test(request.headers.get('content-type') ?? '');
-const isForm = (request: AnyRequest) => /^application\/x-www-form-urlencoded\b/i.test(request.headers.get('content-type') ?? '');
+const isForm = (request: AnyRequest) =>
+  /^application\/x-www-form-urlencoded\b/i.test(request.headers.get('content-type') ?? '');
 
 /**
  * A key that travels in the JSON body (added when the body lacks it) and, for a request without

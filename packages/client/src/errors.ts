@@ -34,7 +34,8 @@ export interface ProblemDetails {
 }
 
 function describe(body: unknown): string {
-  if (body && typeof body === 'object' && 'detail' in body && typeof body.detail === 'string') return `: ${body.detail}`;
+  if (body && typeof body === 'object' && 'detail' in body && typeof body.detail === 'string')
+    return `: ${body.detail}`;
   if (typeof body === 'string' && body) return `: ${body.slice(0, 200)}`;
   return '';
 }

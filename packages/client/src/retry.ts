@@ -3,7 +3,7 @@
  * 5xx (except 501 Not Implemented and 505 HTTP Version Not Supported) are retried with
  * exponential backoff and full jitter, honouring `Retry-After`.
  */
-import { OutgoingRequest, type AnyRequest } from './outgoing-request.js';
+import { type AnyRequest, OutgoingRequest } from './outgoing-request.js';
 
 /** A fetch: the request, and (from the transport) the signal that bounds this attempt. */
 export type FetchFunction = (input: Request, init?: { signal?: AbortSignal }) => Promise<Response>;
@@ -28,7 +28,8 @@ export interface TransportOptions {
   timeoutMs?: number;
 }
 
-const retriableStatuses = (status: number) => status === 408 || status === 429 || (status >= 500 && status !== 501 && status !== 505);
+const retriableStatuses = (status: number) =>
+  status === 408 || status === 429 || (status >= 500 && status !== 501 && status !== 505);
 
 export function isRetriableStatus(status: number): boolean {
   return retriableStatuses(status);
@@ -42,7 +43,10 @@ export function retryAfterMs(header: string | null, now = Date.now()): number | 
   return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
 
-export function backoffMs(attempt: number, { minDelayMs = 250, maxDelayMs = 10_000, random = Math.random }: RetryOptions = {}): number {
+export function backoffMs(
+  attempt: number,
+  { minDelayMs = 250, maxDelayMs = 10_000, random = Math.random }: RetryOptions = {},
+): number {
   return Math.floor(random() * Math.min(maxDelayMs, minDelayMs * 2 ** attempt));
 }
 
@@ -67,7 +71,9 @@ export function createTransport({ fetch: injected, retry = {}, timeoutMs = 10_00
   const send = (request: AnyRequest, signal: AbortSignal | undefined): Promise<Response> => {
     if (request instanceof OutgoingRequest) {
       // An injected fetch is promised a Request; the built-in one takes the cheaper URL and init.
-      return injected ? injected(request.toRequest(signal), { signal }) : globalThis.fetch(request.url, request.fetchInit(signal));
+      return injected
+        ? injected(request.toRequest(signal), { signal })
+        : globalThis.fetch(request.url, request.fetchInit(signal));
     }
     return (injected ?? globalThis.fetch)(request, { signal });
   };
@@ -108,10 +114,16 @@ export function createTransport({ fetch: injected, retry = {}, timeoutMs = 10_00
  * plain controller and timer: AbortSignal.any() with AbortSignal.timeout() costs ~20 µs a call on
  * Node 20.
  */
-function attemptSignal(callerSignal: AbortSignal | undefined, timeoutMs: number): { signal: AbortSignal | undefined; end(): void } {
+function attemptSignal(
+  callerSignal: AbortSignal | undefined,
+  timeoutMs: number,
+): { signal: AbortSignal | undefined; end(): void } {
   if (timeoutMs <= 0) return { signal: callerSignal, end: () => undefined };
   const controller = new AbortController();
-  const timer = setTimeout(() => controller.abort(new DOMException('The operation was aborted due to timeout', 'TimeoutError')), timeoutMs);
+  const timer = setTimeout(
+    () => controller.abort(new DOMException('The operation was aborted due to timeout', 'TimeoutError')),
+    timeoutMs,
+  );
   // Node: a pending timeout must not keep the process alive (browsers have no unref).
   (timer as { unref?: () => void }).unref?.();
   const onAbort = () => controller.abort(callerSignal!.reason);

@@ -3,10 +3,26 @@
  * type-checked against the generated `paths`), plus retries/timeouts (see ./retry.ts), an
  * `ApiError` for every non-2xx answer, and either result objects or (opt-in) throwing.
  */
-import createOpenApiFetchClient, { type BodySerializer, type Client, type QuerySerializerOptions, type FetchResponse, type HeadersOptions, type MaybeOptionalInit, type Middleware } from 'openapi-fetch';
-import type { ErrorResponse, HttpMethod, MediaType, PathsWithMethod, Readable, RequiredKeysOf, ResponseObjectMap } from 'openapi-typescript-helpers';
-import { ApiError } from './errors.js';
+import createOpenApiFetchClient, {
+  type BodySerializer,
+  type Client,
+  type FetchResponse,
+  type HeadersOptions,
+  type MaybeOptionalInit,
+  type Middleware,
+  type QuerySerializerOptions,
+} from 'openapi-fetch';
+import type {
+  ErrorResponse,
+  HttpMethod,
+  MediaType,
+  PathsWithMethod,
+  Readable,
+  RequiredKeysOf,
+  ResponseObjectMap,
+} from 'openapi-typescript-helpers';
 import { bearerCredential } from './credentials.js';
+import { ApiError } from './errors.js';
 import { OutgoingRequest } from './outgoing-request.js';
 import { createTransport, releaseResponse, type TransportOptions } from './retry.js';
 
@@ -29,10 +45,16 @@ export interface ClientInternals {
 }
 
 // openapi-fetch's own rule for whether `init` may be omitted (not exported by it).
-type InitParam<Init> = RequiredKeysOf<Init> extends never ? [(Init & { [key: string]: unknown })?] : [Init & { [key: string]: unknown }];
+type InitParam<Init> =
+  RequiredKeysOf<Init> extends never ? [(Init & { [key: string]: unknown })?] : [Init & { [key: string]: unknown }];
 
-type Data<Operation extends Record<string | number, any>, Init> = Exclude<FetchResponse<Operation, Init, MediaType>['data'], undefined>;
-export type ErrorBody<Operation extends Record<string | number, any>> = Readable<ErrorResponse<ResponseObjectMap<Operation>, MediaType>>;
+type Data<Operation extends Record<string | number, any>, Init> = Exclude<
+  FetchResponse<Operation, Init, MediaType>['data'],
+  undefined
+>;
+export type ErrorBody<Operation extends Record<string | number, any>> = Readable<
+  ErrorResponse<ResponseObjectMap<Operation>, MediaType>
+>;
 
 /** What a call resolves to in result mode: exactly one of `data` and `error`. */
 export type ApiResult<Operation extends Record<string | number, any>, Init = unknown> =
@@ -45,7 +67,8 @@ export interface ApiSuccess<Operation extends Record<string | number, any>, Init
   response: Response;
 }
 
-type Operation<Paths, Path extends keyof Paths, M extends HttpMethod> = Paths[Path][M & keyof Paths[Path]] & Record<string | number, any>;
+type Operation<Paths, Path extends keyof Paths, M extends HttpMethod> = Paths[Path][M & keyof Paths[Path]] &
+  Record<string | number, any>;
 
 type Method<Paths extends {}, M extends HttpMethod, ThrowOnError extends boolean> = <
   Path extends PathsWithMethod<Paths, M>,
@@ -53,7 +76,9 @@ type Method<Paths extends {}, M extends HttpMethod, ThrowOnError extends boolean
 >(
   url: Path,
   ...init: InitParam<Init>
-) => Promise<ThrowOnError extends true ? ApiSuccess<Operation<Paths, Path, M>, Init> : ApiResult<Operation<Paths, Path, M>, Init>>;
+) => Promise<
+  ThrowOnError extends true ? ApiSuccess<Operation<Paths, Path, M>, Init> : ApiResult<Operation<Paths, Path, M>, Init>
+>;
 
 export interface TypedClient<Paths extends {}, ThrowOnError extends boolean = false> {
   GET: Method<Paths, 'get', ThrowOnError>;
@@ -85,11 +110,13 @@ export function createTypedClient<Paths extends {}, ThrowOnError extends boolean
   raw.use(...(internals.middleware ?? []), ...(options.middleware ?? []));
 
   const call = async (method: (typeof methods)[number], url: string, init?: object) => {
-    const { data, error, response } = await (raw.request as (method: string, url: string, init?: object) => Promise<{ data?: unknown; error?: unknown; response: Response }>)(
-      method.toLowerCase(),
-      url,
-      init,
-    );
+    const { data, error, response } = await (
+      raw.request as (
+        method: string,
+        url: string,
+        init?: object,
+      ) => Promise<{ data?: unknown; error?: unknown; response: Response }>
+    )(method.toLowerCase(), url, init);
     // openapi-fetch has read the body: the attempt's timeout can go.
     releaseResponse(response);
     if (response.ok) return { data, response };
@@ -108,6 +135,8 @@ export interface BearerClientOptions<ThrowOnError extends boolean = false> exten
 }
 
 /** A typed client for an API whose spec declares an HTTP bearer scheme. */
-export function createBearerClient<Paths extends {}, ThrowOnError extends boolean = false>(options: BearerClientOptions<ThrowOnError>): TypedClient<Paths, ThrowOnError> {
+export function createBearerClient<Paths extends {}, ThrowOnError extends boolean = false>(
+  options: BearerClientOptions<ThrowOnError>,
+): TypedClient<Paths, ThrowOnError> {
   return createTypedClient<Paths, ThrowOnError>(options, { middleware: [bearerCredential(options.token)] });
 }

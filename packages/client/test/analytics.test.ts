@@ -12,7 +12,15 @@ const okForBatch = async (request: Request) => {
 function setup(options: Parameters<typeof createAnalytics>[0] = {}, ...answers: Parameters<typeof scriptedFetch>) {
   const { fetch, requests } = scriptedFetch(...(answers.length ? answers : [okForBatch]));
   const failures: { error: Error; events: QueuedEvent[] }[] = [];
-  const analytics = createAnalytics({ baseUrl, writeKey: 'keyId:keySecret', fetch, retry: { minDelayMs: 1 }, flushInterval: 60_000, onError: (error, events) => failures.push({ error, events }), ...options });
+  const analytics = createAnalytics({
+    baseUrl,
+    writeKey: 'keyId:keySecret',
+    fetch,
+    retry: { minDelayMs: 1 },
+    flushInterval: 60_000,
+    onError: (error, events) => failures.push({ error, events }),
+    ...options,
+  });
   const bodies = () => requests.map((sent) => JSON.parse(sent.body) as { batch: QueuedEvent[]; sentAt: string });
   return { analytics, requests, bodies, failures };
 }
@@ -20,7 +28,11 @@ function setup(options: Parameters<typeof createAnalytics>[0] = {}, ...answers: 
 describe('Analytics queue', () => {
   it('sends a batch when flushAt events are queued, filling messageId, timestamp and sentAt', async () => {
     const { analytics, requests, bodies } = setup({ flushAt: 3 });
-    analytics.track({ event: 'order_completed', userId: 'user_123', properties: { order_id: 'ORD-456', total: 99.99 } });
+    analytics.track({
+      event: 'order_completed',
+      userId: 'user_123',
+      properties: { order_id: 'ORD-456', total: 99.99 },
+    });
     analytics.identify({ userId: 'user_123', traits: { email: 'user@example.com' } });
     expect(requests).toHaveLength(0);
     analytics.page({ userId: 'user_123', messageId: 'mine', timestamp: '2023-04-12T13:28:02.531Z' });
@@ -46,15 +58,20 @@ describe('Analytics queue', () => {
 
   it('rejects an event over 32 KB locally, with a clear error', () => {
     const { analytics, requests } = setup();
-    expect(() => analytics.track({ event: 'big', userId: 'u', properties: { blob: 'x'.repeat(33 * 1024) } })).toThrow(EventRejectedError);
-    expect(() => analytics.track({ event: 'big', userId: 'u', properties: { blob: 'x'.repeat(33 * 1024) } })).toThrow(/at most 32768/);
+    expect(() => analytics.track({ event: 'big', userId: 'u', properties: { blob: 'x'.repeat(33 * 1024) } })).toThrow(
+      EventRejectedError,
+    );
+    expect(() => analytics.track({ event: 'big', userId: 'u', properties: { blob: 'x'.repeat(33 * 1024) } })).toThrow(
+      /at most 32768/,
+    );
     expect(analytics.pending).toBe(0);
     expect(requests).toHaveLength(0);
   });
 
   it('keeps every batch under maxBatchBytes', async () => {
     const { analytics, requests } = setup({ flushAt: 1_000, maxBatchBytes: 5_000 });
-    for (let index = 0; index < 30; index++) analytics.track({ event: 'e', userId: 'u', properties: { filler: 'y'.repeat(500) } });
+    for (let index = 0; index < 30; index++)
+      analytics.track({ event: 'e', userId: 'u', properties: { filler: 'y'.repeat(500) } });
     expect(await analytics.flush()).toEqual({ sent: 30, failed: 0 });
     expect(requests.length).toBeGreaterThan(1);
     for (const sent of requests) expect(new TextEncoder().encode(sent.body).byteLength).toBeLessThanOrEqual(5_000);
@@ -80,7 +97,10 @@ describe('Analytics queue', () => {
   });
 
   it('reports the events the API refused inside an accepted batch', async () => {
-    const { analytics, failures } = setup({}, json(200, { ok: false, receivedEvents: 2, okEvents: 1, errors: ['Message ID: bad-1: event is too long'] }));
+    const { analytics, failures } = setup(
+      {},
+      json(200, { ok: false, receivedEvents: 2, okEvents: 1, errors: ['Message ID: bad-1: event is too long'] }),
+    );
     analytics.track({ event: 'fine', userId: 'u', messageId: 'good-1' });
     analytics.track({ event: 'x'.repeat(200), userId: 'u', messageId: 'bad-1' });
     expect(await analytics.flush()).toEqual({ sent: 1, failed: 1 });

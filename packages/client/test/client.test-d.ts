@@ -1,7 +1,14 @@
 // Type tests (compiled, never run): every operation is callable with checked path, query and
 // body; wrong or missing fields and unknown paths do not compile; results are typed.
 import { describe, expectTypeOf, it } from 'vitest';
-import { ApiError, createDitoClient, createHellotextClient, createM1dasClient, createRockstatClient, createTtoClient } from '../src/index.js';
+import {
+  type ApiError,
+  createDitoClient,
+  createHellotextClient,
+  createM1dasClient,
+  createRockstatClient,
+  createTtoClient,
+} from '../src/index.js';
 
 const baseUrl = 'http://127.0.0.1:4010';
 const m1das = createM1dasClient({ baseUrl, writeKey: 'k' });
@@ -23,7 +30,9 @@ describe('paths and parameters', () => {
     // @ts-expect-error `screen` is not one of the documented event types
     void m1das.POST('/api/s/{event-type}', { params: { path: { 'event-type': 'screen' } }, body: { userId: 'u' } });
     // @ts-expect-error project_id is an integer
-    void rockstat.GET('/{service}/{event_name}/{project_id}', { params: { path: { service: 's', event_name: 'e', project_id: 'x' } } });
+    void rockstat.GET('/{service}/{event_name}/{project_id}', {
+      params: { path: { service: 's', event_name: 'e', project_id: 'x' } },
+    });
   });
 });
 
@@ -32,7 +41,10 @@ describe('bodies', () => {
     // @ts-expect-error hellotext needs `action`
     void hellotext.POST('/v1/attribution/events', { body: { profile: 'PROFILE_ID' } });
     // @ts-expect-error `revenue` of a Dito event is a number
-    void dito.POST('/users/{id}', { params: { path: { id: 'u' } }, body: { event: { action: 'comprou', revenue: 'ten' } } });
+    void dito.POST('/users/{id}', {
+      params: { path: { id: 'u' } },
+      body: { event: { action: 'comprou', revenue: 'ten' } },
+    });
     // @ts-expect-error a batch needs `batch`
     void m1das.POST('/v1/batch', { body: { writeKey: 'k' } });
     // @ts-expect-error alias needs previous_id
@@ -59,7 +71,9 @@ describe('results', () => {
 
   it('returns data directly in throwing mode', async () => {
     const throwing = createRockstatClient({ baseUrl, throwOnError: true });
-    const { data } = await throwing.GET('/{service}', { params: { path: { service: 'calltrack' }, query: { name: 'call' } } });
+    const { data } = await throwing.GET('/{service}', {
+      params: { path: { service: 'calltrack' }, query: { name: 'call' } },
+    });
     expectTypeOf(data.key).toBeString();
     expectTypeOf(data.id).toBeString();
   });

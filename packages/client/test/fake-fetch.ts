@@ -11,7 +11,12 @@ export type Answer = Response | Error | ((request: Request) => Response | Promis
 export function scriptedFetch(...answers: Answer[]) {
   const requests: RecordedRequest[] = [];
   const fetch = async (request: Request): Promise<Response> => {
-    requests.push({ method: request.method, url: new URL(request.url), headers: request.headers, body: await request.clone().text() });
+    requests.push({
+      method: request.method,
+      url: new URL(request.url),
+      headers: request.headers,
+      body: await request.clone().text(),
+    });
     const answer = answers.length > 1 ? answers.shift()! : answers[0]!;
     if (answer instanceof Error) throw answer;
     return typeof answer === 'function' ? answer(request) : answer.clone();

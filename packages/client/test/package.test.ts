@@ -8,7 +8,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { startMocks, type Mocks } from '@trackspec/mocks';
+import { type Mocks, startMocks } from '@trackspec/mocks';
 import { build } from 'esbuild';
 import { publint } from 'publint';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -17,7 +17,10 @@ const execFileAsync = promisify(execFile);
 /** execFile that puts the command's own output into the error, so a failing compile explains itself. */
 const run = (file: string, args: string[], options: { cwd?: string; maxBuffer?: number } = {}) =>
   execFileAsync(file, args, options).catch((error: Error & { stdout?: string; stderr?: string }) => {
-    throw Object.assign(new Error(`${error.message}\n${error.stdout ?? ''}\n${error.stderr ?? ''}`), { stdout: error.stdout, stderr: error.stderr });
+    throw Object.assign(new Error(`${error.message}\n${error.stdout ?? ''}\n${error.stderr ?? ''}`), {
+      stdout: error.stdout,
+      stderr: error.stderr,
+    });
   });
 const require = createRequire(import.meta.url);
 const packages = new URL('../../', import.meta.url).pathname;
@@ -53,13 +56,22 @@ describe('the published package', () => {
   it.each([['client'], ['types']] as const)('%s: are the types wrong? no', async (name) => {
     const attw = join(require.resolve('@arethetypeswrong/cli/package.json'), '../dist/index.js');
     // attw exits non-zero when it finds problems; its JSON report is on stdout either way.
-    const { stdout } = await run(process.execPath, [attw, tarballs[name], '--format', 'json'], { maxBuffer: 16 * 1024 * 1024 }).catch((error: { stdout: string }) => error);
+    const { stdout } = await run(process.execPath, [attw, tarballs[name], '--format', 'json'], {
+      maxBuffer: 16 * 1024 * 1024,
+    }).catch((error: { stdout: string }) => error);
     const { problems } = JSON.parse(stdout) as { problems: unknown[] | Record<string, unknown[]> };
     expect(Array.isArray(problems) ? problems : Object.values(problems).flat()).toEqual([]);
   });
 
   it('bundles for browsers without Node built-ins', async () => {
-    const result = await build({ entryPoints: [join(clientDir, 'dist/esm/index.js')], bundle: true, platform: 'browser', format: 'esm', write: false, logLevel: 'silent' });
+    const result = await build({
+      entryPoints: [join(clientDir, 'dist/esm/index.js')],
+      bundle: true,
+      platform: 'browser',
+      format: 'esm',
+      write: false,
+      logLevel: 'silent',
+    });
     expect(result.errors).toEqual([]);
     expect(result.outputFiles[0]!.text).not.toMatch(/\bfrom ["']node:|require\(["']node:/);
   });
@@ -82,7 +94,18 @@ describe('a fresh project that installs the tarballs', () => {
     );
     await writeFile(
       join(project, 'tsconfig.json'),
-      JSON.stringify({ compilerOptions: { target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext', strict: true, outDir: 'dist', skipLibCheck: false, types: [] }, include: ['src'] }),
+      JSON.stringify({
+        compilerOptions: {
+          target: 'ES2022',
+          module: 'NodeNext',
+          moduleResolution: 'NodeNext',
+          strict: true,
+          outDir: 'dist',
+          skipLibCheck: false,
+          types: [],
+        },
+        include: ['src'],
+      }),
     );
     await writeFile(
       join(project, 'src/example.ts'),
@@ -111,14 +134,20 @@ console.log(typeof client.createM1dasClient, typeof client.createDitoClient);
     const readme = await readFile(join(clientDir, 'README.md'), 'utf8');
     const snippets = [...readme.matchAll(/```ts\n([\s\S]*?)```/g)].map((match) => match[1]!);
     expect(snippets.length).toBeGreaterThanOrEqual(6);
-    await Promise.all(snippets.map((code, index) => writeFile(join(project, `src/readme-${index}.ts`), `${code}\nexport {};\n`)));
+    await Promise.all(
+      snippets.map((code, index) => writeFile(join(project, `src/readme-${index}.ts`), `${code}\nexport {};\n`)),
+    );
 
     await run('npm', ['install', '--no-audit', '--no-fund', '--ignore-scripts'], { cwd: project });
     const installed = await readdir(join(project, 'node_modules/@trackspec'));
     expect(installed.sort()).toEqual(['client', 'types']);
 
     await run(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', project]);
-    const esm = await run(process.execPath, [join(project, 'dist/example.js'), mocks.urls.hellotext!, mocks.urls.m1das!]);
+    const esm = await run(process.execPath, [
+      join(project, 'dist/example.js'),
+      mocks.urls.hellotext!,
+      mocks.urls.m1das!,
+    ]);
     expect(JSON.parse(esm.stdout)).toEqual({ state: 'ok', unauthorized: 401, flushed: { sent: 2, failed: 0 } });
     const cjs = await run(process.execPath, [join(project, 'dist/require.cjs')]);
     expect(cjs.stdout.trim()).toBe('function function');

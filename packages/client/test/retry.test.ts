@@ -2,7 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { backoffMs, createTransport, isRetriableStatus, retryAfterMs } from '../src/retry.js';
 import { json, scriptedFetch } from './fake-fetch.js';
 
-const request = () => new Request('http://127.0.0.1/v1/batch', { method: 'POST', body: '{"batch":[]}', headers: { 'content-type': 'application/json' } });
+const request = () =>
+  new Request('http://127.0.0.1/v1/batch', {
+    method: 'POST',
+    body: '{"batch":[]}',
+    headers: { 'content-type': 'application/json' },
+  });
 const fast = { minDelayMs: 1, maxDelayMs: 5, random: () => 0.5 };
 
 describe('isRetriableStatus', () => {
@@ -41,7 +46,9 @@ describe('retryAfterMs', () => {
 describe('backoffMs', () => {
   it('grows exponentially with full jitter and a cap', () => {
     const options = { minDelayMs: 100, maxDelayMs: 1000 };
-    expect([0, 1, 2, 3, 4].map((attempt) => backoffMs(attempt, { ...options, random: () => 0.999 }))).toEqual([99, 199, 399, 799, 999]);
+    expect([0, 1, 2, 3, 4].map((attempt) => backoffMs(attempt, { ...options, random: () => 0.999 }))).toEqual([
+      99, 199, 399, 799, 999,
+    ]);
     expect(backoffMs(3, { ...options, random: () => 0 })).toBe(0);
   });
 });
@@ -98,7 +105,9 @@ describe('createTransport', () => {
     expect((await createTransport({ fetch: hanging, retry: fast, timeoutMs: 50 })(request())).status).toBe(200);
 
     const controller = new AbortController();
-    const pending = createTransport({ fetch: hanging, retry: fast, timeoutMs: 0 })(new Request(request(), { signal: controller.signal }));
+    const pending = createTransport({ fetch: hanging, retry: fast, timeoutMs: 0 })(
+      new Request(request(), { signal: controller.signal }),
+    );
     controller.abort(new Error('caller gave up'));
     await expect(pending).rejects.toThrow('caller gave up');
   });

@@ -8,13 +8,21 @@
  * in a string, e.g. Dito's `event`) is an annotation, as Prism treats it: pass an Ajv created with
  * `createAjv({}, { assertContentSchema: false })`.
  */
-import { listOperations, schemaBreakingMutations, type OpenApiDocument, type OperationRef } from '@trackspec/specs';
+import { listOperations, type OpenApiDocument, type OperationRef, schemaBreakingMutations } from '@trackspec/specs';
 import type { Ajv2020 } from 'ajv/dist/2020.js';
 import { formFields } from './send.js';
 
 type Json = Record<string, any>;
 
-export type CaseKind = 'example' | 'missing-field' | 'wrong-type' | 'bad-enum' | 'bad-path-parameter' | 'no-auth' | 'wrong-auth' | 'unsupported-media-type';
+export type CaseKind =
+  | 'example'
+  | 'missing-field'
+  | 'wrong-type'
+  | 'bad-enum'
+  | 'bad-path-parameter'
+  | 'no-auth'
+  | 'wrong-auth'
+  | 'unsupported-media-type';
 
 export interface RequestCase {
   operation: OperationRef;
@@ -30,7 +38,14 @@ export interface RequestCase {
   expect: '2xx' | '4xx';
 }
 
-const placeholderByType: Record<string, unknown> = { string: 'x', integer: 1, number: 1, boolean: true, object: {}, array: [] };
+const placeholderByType: Record<string, unknown> = {
+  string: 'x',
+  integer: 1,
+  number: 1,
+  boolean: true,
+  object: {},
+  array: [],
+};
 
 /** A value for a schema: its const, first example, default, first enum value, or a placeholder of its type. */
 export function schemaExample(schema: Json = {}): unknown {
@@ -81,12 +96,26 @@ export function deriveCases(document: OpenApiDocument, ajv: Ajv2020): RequestCas
     const base = { operation, pathParams, query, auth: 'valid' as const };
     const content = ((operation.operation as Json).requestBody?.content ?? {}) as Record<string, Json>;
     const examples = Object.entries(content).flatMap(([mediaType, media]) =>
-      Object.entries((media.examples ?? {}) as Record<string, Json>).map(([name, example]) => ({ mediaType, name, body: example.value, schema: media.schema as Json })),
+      Object.entries((media.examples ?? {}) as Record<string, Json>).map(([name, example]) => ({
+        mediaType,
+        name,
+        body: example.value,
+        schema: media.schema as Json,
+      })),
     );
 
-    if (examples.length === 0) cases.push({ ...base, kind: 'example', name: 'example parameters, no body', expect: '2xx' });
+    if (examples.length === 0)
+      cases.push({ ...base, kind: 'example', name: 'example parameters, no body', expect: '2xx' });
     for (const example of examples) {
-      cases.push({ ...base, ...exampleParameters(operation, example.name), kind: 'example', name: `example ${example.name} (${example.mediaType})`, mediaType: example.mediaType, body: example.body, expect: '2xx' });
+      cases.push({
+        ...base,
+        ...exampleParameters(operation, example.name),
+        kind: 'example',
+        name: `example ${example.name} (${example.mediaType})`,
+        mediaType: example.mediaType,
+        body: example.body,
+        expect: '2xx',
+      });
     }
 
     // Mutations of the first example of each media type, kept only when Ajv confirms they break the schema.
@@ -95,23 +124,57 @@ export function deriveCases(document: OpenApiDocument, ajv: Ajv2020): RequestCas
       if (!body || typeof body !== 'object' || Array.isArray(body)) continue;
       const validate = ajv.compile(schema);
       // Judge what travels: a form turns every value into a string.
-      const invalid = (candidate: Json) => !validate(mediaType === 'application/x-www-form-urlencoded' ? formFields(candidate) : candidate);
+      const invalid = (candidate: Json) =>
+        !validate(mediaType === 'application/x-www-form-urlencoded' ? formFields(candidate) : candidate);
       for (const mutation of schemaBreakingMutations(body as Json, schema, invalid)) {
-        cases.push({ ...base, ...exampleParameters(operation, exampleName), kind: mutation.kind, name: `${mutation.name} (${mediaType})`, mediaType, body: mutation.body, expect: '4xx' });
+        cases.push({
+          ...base,
+          ...exampleParameters(operation, exampleName),
+          kind: mutation.kind,
+          name: `${mutation.name} (${mediaType})`,
+          mediaType,
+          body: mutation.body,
+          expect: '4xx',
+        });
       }
     }
 
     const first = examples[0];
-    const withFirstBody = first ? { ...exampleParameters(operation, first.name), mediaType: first.mediaType, body: first.body } : {};
-    for (const parameter of (operation.parameters as Json[]).filter((candidate) => candidate.in === 'path' && ['integer', 'number'].includes(candidate.schema?.type))) {
-      cases.push({ ...base, ...withFirstBody, kind: 'bad-path-parameter', name: `non-numeric path parameter ${parameter.name}`, pathParams: { ...pathParams, [parameter.name]: 'not-a-number' }, expect: '4xx' });
+    const withFirstBody = first
+      ? { ...exampleParameters(operation, first.name), mediaType: first.mediaType, body: first.body }
+      : {};
+    for (const parameter of (operation.parameters as Json[]).filter(
+      (candidate) => candidate.in === 'path' && ['integer', 'number'].includes(candidate.schema?.type),
+    )) {
+      cases.push({
+        ...base,
+        ...withFirstBody,
+        kind: 'bad-path-parameter',
+        name: `non-numeric path parameter ${parameter.name}`,
+        pathParams: { ...pathParams, [parameter.name]: 'not-a-number' },
+        expect: '4xx',
+      });
     }
     if (requiresCredentials(document, operation)) {
       cases.push({ ...base, ...withFirstBody, kind: 'no-auth', name: 'no credentials', auth: 'none', expect: '4xx' });
-      cases.push({ ...base, ...withFirstBody, kind: 'wrong-auth', name: 'credentials in an undocumented scheme', auth: 'wrong', expect: '4xx' });
+      cases.push({
+        ...base,
+        ...withFirstBody,
+        kind: 'wrong-auth',
+        name: 'credentials in an undocumented scheme',
+        auth: 'wrong',
+        expect: '4xx',
+      });
     }
     if (operation.operation.requestBody) {
-      cases.push({ ...base, kind: 'unsupported-media-type', name: 'an undeclared media type', mediaType: 'application/xml', body: '<event/>', expect: '4xx' });
+      cases.push({
+        ...base,
+        kind: 'unsupported-media-type',
+        name: 'an undeclared media type',
+        mediaType: 'application/xml',
+        body: '<event/>',
+        expect: '4xx',
+      });
     }
   }
   return cases;

@@ -1,4 +1,4 @@
-import { responseProblems, type OpenApiDocument } from '@trackspec/specs';
+import { type OpenApiDocument, responseProblems } from '@trackspec/specs';
 import type { Ajv2020 } from 'ajv/dist/2020.js';
 import type { RequestCase } from './cases.js';
 import type { Answer } from './send.js';
@@ -13,10 +13,14 @@ export function checkAnswer(_document: OpenApiDocument, request: RequestCase, an
   // A validating proxy's findings: the response must always conform; the request too, unless the case breaks it on purpose.
   for (const violation of answer.violations) {
     if (violation.severity !== 'Error') continue;
-    if (violation.location[0] === 'response' || request.expect === '2xx') problems.push(`${violation.location.join('.')}: ${violation.message}`);
+    if (violation.location[0] === 'response' || request.expect === '2xx')
+      problems.push(`${violation.location.join('.')}: ${violation.message}`);
   }
   const expectedClass = request.expect === '2xx' ? 2 : 4;
-  if (Math.floor(answer.status / 100) !== expectedClass) problems.push(`expected a ${request.expect} answer, got ${answer.status}: ${JSON.stringify(answer.body)?.slice(0, 300)}`);
+  if (Math.floor(answer.status / 100) !== expectedClass)
+    problems.push(
+      `expected a ${request.expect} answer, got ${answer.status}: ${JSON.stringify(answer.body)?.slice(0, 300)}`,
+    );
   problems.push(...responseProblems(request.operation.operation, answer, ajv));
   return problems;
 }

@@ -1,5 +1,14 @@
 /** The typed client of each API, as a user would create it (retries off: the suite sees every answer). */
-import { createAdminClient, createDitoClient, createHellotextClient, createM1dasClient, createRockstatClient, createTtoClient, createTypedClient, type TypedClient } from '@trackspec/client';
+import {
+  createAdminClient,
+  createDitoClient,
+  createHellotextClient,
+  createM1dasClient,
+  createRockstatClient,
+  createTtoClient,
+  createTypedClient,
+  type TypedClient,
+} from '@trackspec/client';
 
 type Credentials = Record<string, string | undefined>;
 type Factory = (baseUrl: string, credentials: Credentials) => TypedClient<any>;

@@ -31,11 +31,15 @@ export class Coverage {
   static format(target: string, rows: ReturnType<Coverage['rows']>): string {
     const lines = [`Contract coverage against ${target}: operations × documented status codes exercised`];
     for (const row of rows) {
-      lines.push(`  ${row.api.padEnd(10)} ${row.operation.padEnd(42)} exercised ${row.exercised.join(',').padEnd(16)} not exercised ${row.uncovered.join(',') || '—'}`);
+      lines.push(
+        `  ${row.api.padEnd(10)} ${row.operation.padEnd(42)} exercised ${row.exercised.join(',').padEnd(16)} not exercised ${row.uncovered.join(',') || '—'}`,
+      );
     }
     const total = rows.reduce((sum, row) => sum + row.exercised.length + row.uncovered.length, 0);
     const exercised = rows.reduce((sum, row) => sum + row.exercised.length, 0);
-    lines.push(`  ${rows.filter((row) => row.covered2xx).length}/${rows.length} operations covered with a 2xx; ${exercised}/${total} documented status codes exercised`);
+    lines.push(
+      `  ${rows.filter((row) => row.covered2xx).length}/${rows.length} operations covered with a 2xx; ${exercised}/${total} documented status codes exercised`,
+    );
     return lines.join('\n');
   }
 }

@@ -1,7 +1,14 @@
-export { deriveCases, requiresCredentials, schemaExample, securityAlternatives, type CaseKind, type RequestCase } from './cases.js';
-export { checkAnswer } from './check.js';
 export { documentedResponse } from '@trackspec/specs';
+export {
+  type CaseKind,
+  deriveCases,
+  type RequestCase,
+  requiresCredentials,
+  schemaExample,
+  securityAlternatives,
+} from './cases.js';
+export { checkAnswer } from './check.js';
 export { clientFor } from './clients.js';
 export { Coverage } from './coverage.js';
-export { sendRaw, sendWithClient, type Answer } from './send.js';
-export { mockCredentials, targetFromEnv, type Target } from './target.js';
+export { type Answer, sendRaw, sendWithClient } from './send.js';
+export { mockCredentials, type Target, targetFromEnv } from './target.js';

@@ -54,53 +54,86 @@ export function operationBaseUrl(document: OpenApiDocument, baseUrl: string, pat
 }
 
 /** A named example, sent through the API's typed client exactly as a user would. */
-export async function sendWithClient(document: OpenApiDocument, api: string, baseUrl: string, credentials: Record<string, string>, request: RequestCase): Promise<Answer> {
+export async function sendWithClient(
+  document: OpenApiDocument,
+  api: string,
+  baseUrl: string,
+  credentials: Record<string, string>,
+  request: RequestCase,
+): Promise<Answer> {
   const client = clientFor(api, baseUrl, credentials);
   const method = request.operation.method.toUpperCase() as 'GET';
-  const init: Json = { params: { path: request.pathParams, query: request.query }, baseUrl: operationBaseUrl(document, baseUrl, request.operation.path) };
+  const init: Json = {
+    params: { path: request.pathParams, query: request.query },
+    baseUrl: operationBaseUrl(document, baseUrl, request.operation.path),
+  };
   if (request.mediaType) {
     init.body = request.body;
     init.headers = { 'Content-Type': request.mediaType };
   }
   // openapi-fetch has read the body: take it from the result (data for 2xx, the ApiError's body otherwise).
-  const result = await (client[method] as (path: string, init: Json) => Promise<{ data?: unknown; error?: { body: unknown }; response: Response }>)(request.operation.path, init);
+  const result = await (
+    client[method] as (
+      path: string,
+      init: Json,
+    ) => Promise<{ data?: unknown; error?: { body: unknown }; response: Response }>
+  )(request.operation.path, init);
   const mediaType = (result.response.headers.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
-  return { status: result.response.status, mediaType, body: result.error ? result.error.body : result.data, violations: violationsOf(result.response) };
+  return {
+    status: result.response.status,
+    mediaType,
+    body: result.error ? result.error.body : result.data,
+    violations: violationsOf(result.response),
+  };
 }
 
 /** A form carries strings only: non-string values travel as their JSON text. */
 export function formFields(body: Json): Record<string, string> {
-  return Object.fromEntries(Object.entries(body).map(([name, value]) => [name, typeof value === 'string' ? value : JSON.stringify(value)]));
+  return Object.fromEntries(
+    Object.entries(body).map(([name, value]) => [name, typeof value === 'string' ? value : JSON.stringify(value)]),
+  );
 }
 
 function encodeBody(mediaType: string, body: unknown): string {
   if (typeof body === 'string') return body;
-  if (mediaType === 'application/x-www-form-urlencoded') return new URLSearchParams(formFields(body as Json)).toString();
+  if (mediaType === 'application/x-www-form-urlencoded')
+    return new URLSearchParams(formFields(body as Json)).toString();
   return JSON.stringify(body);
 }
 
 const base64 = (text: string) => Buffer.from(text).toString('base64');
 
 /** A request built from the spec alone (for the requests a typed client would refuse to build). */
-export async function sendRaw(document: OpenApiDocument, baseUrl: string, credentials: Record<string, string>, request: RequestCase): Promise<Answer> {
-  const path = request.operation.path.replace(/\{([^}]+)\}/g, (_, name: string) => encodeURIComponent(String(request.pathParams[name])));
+export async function sendRaw(
+  document: OpenApiDocument,
+  baseUrl: string,
+  credentials: Record<string, string>,
+  request: RequestCase,
+): Promise<Answer> {
+  const path = request.operation.path.replace(/\{([^}]+)\}/g, (_, name: string) =>
+    encodeURIComponent(String(request.pathParams[name])),
+  );
   const url = new URL(operationBaseUrl(document, baseUrl, request.operation.path).replace(/\/+$/, '') + path);
   for (const [name, value] of Object.entries(request.query)) {
-    if (value && typeof value === 'object') for (const [key, inner] of Object.entries(value)) url.searchParams.set(key, String(inner));
+    if (value && typeof value === 'object')
+      for (const [key, inner] of Object.entries(value)) url.searchParams.set(key, String(inner));
     else url.searchParams.set(name, String(value));
   }
   const headers = new Headers();
   if (request.auth === 'wrong') headers.set('Authorization', 'Token contract-test-undocumented-scheme');
   if (request.auth === 'valid') {
-    const alternative = securityAlternatives(document, request.operation).find((candidate) => Object.keys(candidate).length > 0) ?? {};
+    const alternative =
+      securityAlternatives(document, request.operation).find((candidate) => Object.keys(candidate).length > 0) ?? {};
     const schemes = (document.components?.securitySchemes ?? {}) as Record<string, Json>;
     for (const name of Object.keys(alternative)) {
       const scheme = schemes[name]!;
       const value = credentials[name] ?? '';
       if (scheme.type === 'apiKey' && scheme.in === 'header') headers.set(scheme.name, value);
       else if (scheme.type === 'apiKey' && scheme.in === 'query') url.searchParams.set(scheme.name, value);
-      else if (scheme.type === 'http' && /^basic$/i.test(scheme.scheme)) headers.set('Authorization', `Basic ${base64(value)}`);
-      else if (scheme.type === 'http' && /^bearer$/i.test(scheme.scheme)) headers.set('Authorization', `Bearer ${value}`);
+      else if (scheme.type === 'http' && /^basic$/i.test(scheme.scheme))
+        headers.set('Authorization', `Basic ${base64(value)}`);
+      else if (scheme.type === 'http' && /^bearer$/i.test(scheme.scheme))
+        headers.set('Authorization', `Bearer ${value}`);
       else throw new Error(`The contract suite cannot send security scheme ${name} (${scheme.type})`);
     }
   }

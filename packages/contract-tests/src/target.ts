@@ -26,9 +26,21 @@ export function targetFromEnv(env: NodeJS.ProcessEnv = process.env): Target | un
 }
 
 /** Any credential is valid for a Prism mock (it checks that credentials are present, not their value). */
-export function mockCredentials(apiNames: readonly string[], schemes: (api: string) => string[]): Target['credentials'] {
+export function mockCredentials(
+  apiNames: readonly string[],
+  schemes: (api: string) => string[],
+): Target['credentials'] {
   const value = 'contract-test-credential';
   return Object.fromEntries(
-    apiNames.map((api) => [api, { writeKey: value, apiKey: value, secret: value, token: value, ...Object.fromEntries(schemes(api).map((scheme) => [scheme, value])) }]),
+    apiNames.map((api) => [
+      api,
+      {
+        writeKey: value,
+        apiKey: value,
+        secret: value,
+        token: value,
+        ...Object.fromEntries(schemes(api).map((scheme) => [scheme, value])),
+      },
+    ]),
   );
 }

@@ -3,7 +3,7 @@
 import { apis, createAjv, loadDereferenced } from '@trackspec/specs';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import './setup/provide.js';
-import { checkAnswer, Coverage, deriveCases, documentedResponse, sendRaw, sendWithClient } from '../src/index.js';
+import { Coverage, checkAnswer, deriveCases, documentedResponse, sendRaw, sendWithClient } from '../src/index.js';
 
 const target = inject('target');
 const ajv = createAjv();
@@ -21,8 +21,16 @@ describe.each(apis.map((api) => [api.name]))('%s', (api) => {
     expect(baseUrl, `no URL for ${api} in target ${target.name}`).toBeDefined();
   });
 
-  it.each(cases.map((request) => [`${request.operation.method.toUpperCase()} ${request.operation.path}: ${request.name} → ${request.expect}`, request]))('%s', async (_, request) => {
-    const answer = request.kind === 'example' ? await sendWithClient(document, api, baseUrl!, credentials, request) : await sendRaw(document, baseUrl!, credentials, request);
+  it.each(
+    cases.map((request) => [
+      `${request.operation.method.toUpperCase()} ${request.operation.path}: ${request.name} → ${request.expect}`,
+      request,
+    ]),
+  )('%s', async (_, request) => {
+    const answer =
+      request.kind === 'example'
+        ? await sendWithClient(document, api, baseUrl!, credentials, request)
+        : await sendRaw(document, baseUrl!, credentials, request);
     const documented = documentedResponse(request.operation.operation, answer.status);
     if (documented) coverage.record(api, request.operation.operationId, documented.key);
     expect(checkAnswer(document, request, answer, ajv)).toEqual([]);

@@ -7,8 +7,8 @@ import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { stringify } from 'yaml';
-import type { ApiEntry, Registry } from '../src/registry.js';
 import { readRegisteredApis, redocly } from '../src/redocly.js';
+import type { ApiEntry, Registry } from '../src/registry.js';
 
 const outDir = resolve(dirname(fileURLToPath(import.meta.url)), '../bundled');
 

@@ -1,5 +1,5 @@
-import type { DataValidateFunction } from 'ajv/dist/types/index.js';
 import { Ajv2020, type AnySchemaObject, type ErrorObject, type Options, type ValidateFunction } from 'ajv/dist/2020.js';
+import type { DataValidateFunction } from 'ajv/dist/types/index.js';
 import addFormatsModule from 'ajv-formats';
 
 // ajv-formats is CommonJS; under NodeNext its default export arrives wrapped.
@@ -42,7 +42,10 @@ export function createAjv(options: Options = {}, { assertContentSchema = true } 
           return false;
         }
         if (validateContent(parsed)) return true;
-        check.errors = (validateContent.errors ?? []).map((inner) => ({ ...inner, instancePath: at + inner.instancePath }));
+        check.errors = (validateContent.errors ?? []).map((inner) => ({
+          ...inner,
+          instancePath: at + inner.instancePath,
+        }));
         return false;
       };
       return check;

@@ -49,6 +49,13 @@ export function loadDereferenced(name: string): OpenApiDocument {
 }
 
 export { createAjv, type ErrorObject, type ValidateFunction } from './ajv.js';
-export { collectExamples, listOperations, httpMethods, type ExampleRef, type HttpMethod, type OperationRef } from './walk.js';
+export { type Mutation, type MutationKind, objectShape, schemaBreakingMutations } from './mutations.js';
 export { documentedResponse, responseProblems } from './responses.js';
-export { objectShape, schemaBreakingMutations, type Mutation, type MutationKind } from './mutations.js';
+export {
+  collectExamples,
+  type ExampleRef,
+  type HttpMethod,
+  httpMethods,
+  listOperations,
+  type OperationRef,
+} from './walk.js';

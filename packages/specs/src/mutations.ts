@@ -16,7 +16,10 @@ export interface Mutation {
 
 /** Properties and required names of an object schema, through `allOf` (rules in if/then are left to the validator). */
 export function objectShape(schema: Json): { properties: Record<string, Json>; required: string[] } {
-  const shape = { properties: { ...(schema.properties ?? {}) } as Record<string, Json>, required: [...(schema.required ?? [])] as string[] };
+  const shape = {
+    properties: { ...(schema.properties ?? {}) } as Record<string, Json>,
+    required: [...(schema.required ?? [])] as string[],
+  };
   for (const branch of (schema.allOf ?? []) as Json[]) {
     const inner = objectShape(branch);
     Object.assign(shape.properties, inner.properties);
@@ -25,7 +28,8 @@ export function objectShape(schema: Json): { properties: Record<string, Json>; r
   return { properties: shape.properties, required: [...new Set(shape.required)] };
 }
 
-const jsonTypeOf = (value: unknown) => (value === null ? 'null' : Array.isArray(value) ? 'array' : Number.isInteger(value) ? 'integer' : typeof value);
+const jsonTypeOf = (value: unknown) =>
+  value === null ? 'null' : Array.isArray(value) ? 'array' : Number.isInteger(value) ? 'integer' : typeof value;
 const wrongTypeCandidates: unknown[] = [12345, 'not-a-number', true, { unexpected: 'object' }, ['unexpected', 'array']];
 
 function wrongTypeFor(schema: Json): unknown {
@@ -48,7 +52,8 @@ export function schemaBreakingMutations(body: Json, schema: Json, isInvalid: (ca
   for (const [field, propertySchema] of Object.entries(properties)) {
     const wrong = wrongTypeFor(propertySchema);
     if (wrong !== undefined) add('wrong-type', `wrong type at /${field}`, { ...body, [field]: wrong });
-    if ('const' in propertySchema || Array.isArray(propertySchema.enum)) add('bad-enum', `undocumented value at /${field}`, { ...body, [field]: 'not-a-documented-value' });
+    if ('const' in propertySchema || Array.isArray(propertySchema.enum))
+      add('bad-enum', `undocumented value at /${field}`, { ...body, [field]: 'not-a-documented-value' });
   }
   return mutations;
 }

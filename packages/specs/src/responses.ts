@@ -6,19 +6,31 @@ type Json = Record<string, any>;
 /** The documented response for a status: exact code, then `4XX`-style range, then `default`. */
 export function documentedResponse(operation: Json, status: number): { key: string; response: Json } | undefined {
   const responses = (operation.responses ?? {}) as Record<string, Json>;
-  for (const key of [String(status), `${String(status)[0]}XX`, 'default']) if (responses[key]) return { key, response: responses[key] };
+  for (const key of [String(status), `${String(status)[0]}XX`, 'default'])
+    if (responses[key]) return { key, response: responses[key] };
   return undefined;
 }
 
 /** Everything about an answer that its operation does not document, as messages (empty when it conforms). */
-export function responseProblems(operation: Json, answer: { status: number; mediaType: string; body: unknown }, ajv: Ajv2020): string[] {
+export function responseProblems(
+  operation: Json,
+  answer: { status: number; mediaType: string; body: unknown },
+  ajv: Ajv2020,
+): string[] {
   const documented = documentedResponse(operation, answer.status);
   if (!documented) return [`status ${answer.status} is not documented for ${String(operation.operationId)}`];
   const content = documented.response.content as Record<string, Json> | undefined;
   if (!content) return [];
   const media = content[answer.mediaType];
-  if (!media) return [`${answer.status} answered ${answer.mediaType || 'no media type'}; documented: ${Object.keys(content).join(', ')}`];
+  if (!media)
+    return [
+      `${answer.status} answered ${answer.mediaType || 'no media type'}; documented: ${Object.keys(content).join(', ')}`,
+    ];
   if (!media.schema) return [];
   const validate = ajv.compile(media.schema);
-  return validate(answer.body) ? [] : [`${answer.status} body does not match its schema: ${ajv.errorsText(validate.errors)} — ${JSON.stringify(answer.body)?.slice(0, 300)}`];
+  return validate(answer.body)
+    ? []
+    : [
+        `${answer.status} body does not match its schema: ${ajv.errorsText(validate.errors)} — ${JSON.stringify(answer.body)?.slice(0, 300)}`,
+      ];
 }

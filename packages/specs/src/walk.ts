@@ -63,10 +63,15 @@ export function collectExamples(document: OpenApiDocument): ExampleRef[] {
   for (const { source, path, method, operation, parameters } of listOperations(document)) {
     const at = `${source}${path} ${method.toUpperCase()}`;
     for (const parameter of parameters) {
-      fromMap(`${at} parameter ${String(parameter.in)}:${String(parameter.name)}`, parameter, parameter.schema as object);
+      fromMap(
+        `${at} parameter ${String(parameter.in)}:${String(parameter.name)}`,
+        parameter,
+        parameter.schema as object,
+      );
     }
     const content = ((operation.requestBody as Json | undefined)?.content ?? {}) as Record<string, Json>;
-    for (const [mediaType, media] of Object.entries(content)) fromMap(`${at} request ${mediaType}`, media, media.schema as object);
+    for (const [mediaType, media] of Object.entries(content))
+      fromMap(`${at} request ${mediaType}`, media, media.schema as object);
     for (const [status, response] of Object.entries((operation.responses ?? {}) as Record<string, Json>)) {
       for (const [mediaType, media] of Object.entries((response.content ?? {}) as Record<string, Json>)) {
         fromMap(`${at} response ${status} ${mediaType}`, media, media.schema as object);
@@ -82,12 +87,16 @@ function collectSchemaExamples(node: unknown, location: string, found: ExampleRe
   if (!node || typeof node !== 'object' || seen.has(node)) return;
   seen.add(node);
   if (Array.isArray(node)) {
-    node.forEach((child, index) => collectSchemaExamples(child, `${location}/${index}`, found, seen));
+    node.forEach((child, index) => {
+      collectSchemaExamples(child, `${location}/${index}`, found, seen);
+    });
     return;
   }
   const record = node as Json;
   if (Array.isArray(record.examples) && isSchemaLike(record)) {
-    record.examples.forEach((value, index) => found.push({ location, name: String(index), value, schema: record }));
+    record.examples.forEach((value, index) => {
+      found.push({ location, name: String(index), value, schema: record });
+    });
   }
   for (const [key, child] of Object.entries(record)) {
     if (key === 'examples' && Array.isArray(child)) continue;
@@ -95,7 +104,19 @@ function collectSchemaExamples(node: unknown, location: string, found: ExampleRe
   }
 }
 
-const schemaKeywords = ['type', 'properties', 'items', 'allOf', 'anyOf', 'oneOf', 'const', 'enum', 'pattern', '$ref', 'format'];
+const schemaKeywords = [
+  'type',
+  'properties',
+  'items',
+  'allOf',
+  'anyOf',
+  'oneOf',
+  'const',
+  'enum',
+  'pattern',
+  '$ref',
+  'format',
+];
 function isSchemaLike(record: Json): boolean {
   return schemaKeywords.some((keyword) => keyword in record);
 }

@@ -47,5 +47,8 @@ export function findField(schema: Schema, path: string): Schema[] {
 
 /** Values a schema allows when it is closed (`const` or `enum`, through composition). */
 export function allowedValues(schema: Schema): unknown[] {
-  return branches(schema).flatMap((branch) => [...('const' in branch ? [branch.const] : []), ...((branch.enum as unknown[]) ?? [])]);
+  return branches(schema).flatMap((branch) => [
+    ...('const' in branch ? [branch.const] : []),
+    ...((branch.enum as unknown[]) ?? []),
+  ]);
 }

@@ -4,17 +4,26 @@
 import { describe, expectTypeOf, it } from 'vitest';
 import type { dito, hellotext, m1das, rockstat, tto } from '../src/index.js';
 
-type JsonBody<Operation> = Operation extends { requestBody?: { content: { 'application/json': infer Body } } } ? Body : never;
+type JsonBody<Operation> = Operation extends { requestBody?: { content: { 'application/json': infer Body } } }
+  ? Body
+  : never;
 
 describe('m1das', () => {
   type IngestEvent = m1das.operations['ingestEvent'];
 
   it('types the event-type path parameter as the documented enum', () => {
-    expectTypeOf<IngestEvent['parameters']['path']['event-type']>().toEqualTypeOf<'page' | 'track' | 'identify' | 'group' | 'event'>();
+    expectTypeOf<IngestEvent['parameters']['path']['event-type']>().toEqualTypeOf<
+      'page' | 'track' | 'identify' | 'group' | 'event'
+    >();
   });
 
   it('accepts the vendor track payload and rejects a wrongly typed field', () => {
-    expectTypeOf({ type: 'track', event: 'order_completed', userId: 'user_123', properties: { order_id: 'ORD-456', total: 99.99 } } as const).toExtend<JsonBody<IngestEvent>>();
+    expectTypeOf({
+      type: 'track',
+      event: 'order_completed',
+      userId: 'user_123',
+      properties: { order_id: 'ORD-456', total: 99.99 },
+    } as const).toExtend<JsonBody<IngestEvent>>();
     // @ts-expect-error userId is a string
     const wrong: JsonBody<IngestEvent> = { userId: 42 };
     void wrong;
@@ -29,7 +38,7 @@ describe('m1das', () => {
 
   it('has no undocumented paths', () => {
     // @ts-expect-error not a path of the m1das spec
-    type Missing = m1das.paths['/api/s/screen'];
+    type _Missing = m1das.paths['/api/s/screen'];
   });
 });
 
@@ -75,7 +84,9 @@ describe('hellotext', () => {
     // @ts-expect-error action is required
     const noAction: Body = { profile: 'PROFILE_ID' };
     void noAction;
-    expectTypeOf<hellotext.operations['trackAttributionEvent']['responses'][201]['content']['application/json']['state']>().toEqualTypeOf<'ok'>();
+    expectTypeOf<
+      hellotext.operations['trackAttributionEvent']['responses'][201]['content']['application/json']['state']
+    >().toEqualTypeOf<'ok'>();
   });
 });
 

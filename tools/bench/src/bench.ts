@@ -9,7 +9,7 @@
  * single-event pair also runs at 10 connections: there each request waits for its own fsync'd
  * commit with few others to share it, so throughput is bounded by commit latency, not CPU.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { createHash, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -48,19 +48,72 @@ interface Result {
   errors: number;
 }
 
-const trackBody = () => JSON.stringify({ type: 'track', event: 'purchase_completed', userId: 'user@example.com', messageId: randomUUID(), properties: { order_id: 'ORD-456', total: 99.99 }, context: { ip: '127.0.0.1', locale: 'en-US' } });
+const trackBody = () =>
+  JSON.stringify({
+    type: 'track',
+    event: 'purchase_completed',
+    userId: 'user@example.com',
+    messageId: randomUUID(),
+    properties: { order_id: 'ORD-456', total: 99.99 },
+    context: { ip: '127.0.0.1', locale: 'en-US' },
+  });
 const batchBody = () =>
-  JSON.stringify({ batch: Array.from({ length: 100 }, (_, index) => ({ type: 'track', event: 'button_clicked', userId: `user-${index}`, messageId: randomUUID(), properties: { button: 'signup' } })), writeKey: 'keyId:keySecret' });
+  JSON.stringify({
+    batch: Array.from({ length: 100 }, (_, index) => ({
+      type: 'track',
+      event: 'button_clicked',
+      userId: `user-${index}`,
+      messageId: randomUUID(),
+      properties: { button: 'signup' },
+    })),
+    writeKey: 'keyId:keySecret',
+  });
 const json = { 'content-type': 'application/json' };
 const writeKey = { ...json, 'x-write-key': 'keyId:keySecret' };
 // The demo config's Dito secret (the vendor's placeholder), signed as its client would.
 const sha1 = createHash('sha1').update('SUA_SECRET_KEY').digest('hex');
 
-const bareSingle: Scenario = { name: 'bare Fastify, POST /api/s/track (ceiling)', target: 'bare', method: 'POST', path: '/m1das/api/s/track', headers: json, body: trackBody, eventsPerRequest: 1 };
-const serverSingle: Scenario = { name: 'trackspec m1das POST /api/s/track', target: 'server', method: 'POST', path: '/m1das/api/s/track', headers: writeKey, body: trackBody, eventsPerRequest: 1 };
-const prismSingle: Scenario = { name: 'Prism mock m1das POST /api/s/track', target: 'prism', method: 'POST', path: '/api/s/track', headers: writeKey, body: trackBody, eventsPerRequest: 1 };
-const serverBatch: Scenario = { name: 'trackspec m1das POST /v1/batch (100 events)', target: 'server', method: 'POST', path: '/m1das/v1/batch', headers: json, body: batchBody, eventsPerRequest: 100 };
-const atFewConnections = (scenario: Scenario): Scenario => ({ ...scenario, name: `${scenario.name}, ${fewConnections} connections`, connections: fewConnections });
+const bareSingle: Scenario = {
+  name: 'bare Fastify, POST /api/s/track (ceiling)',
+  target: 'bare',
+  method: 'POST',
+  path: '/m1das/api/s/track',
+  headers: json,
+  body: trackBody,
+  eventsPerRequest: 1,
+};
+const serverSingle: Scenario = {
+  name: 'trackspec m1das POST /api/s/track',
+  target: 'server',
+  method: 'POST',
+  path: '/m1das/api/s/track',
+  headers: writeKey,
+  body: trackBody,
+  eventsPerRequest: 1,
+};
+const prismSingle: Scenario = {
+  name: 'Prism mock m1das POST /api/s/track',
+  target: 'prism',
+  method: 'POST',
+  path: '/api/s/track',
+  headers: writeKey,
+  body: trackBody,
+  eventsPerRequest: 1,
+};
+const serverBatch: Scenario = {
+  name: 'trackspec m1das POST /v1/batch (100 events)',
+  target: 'server',
+  method: 'POST',
+  path: '/m1das/v1/batch',
+  headers: json,
+  body: batchBody,
+  eventsPerRequest: 100,
+};
+const atFewConnections = (scenario: Scenario): Scenario => ({
+  ...scenario,
+  name: `${scenario.name}, ${fewConnections} connections`,
+  connections: fewConnections,
+});
 const [bareFew, serverFew] = [atFewConnections(bareSingle), atFewConnections(serverSingle)];
 
 const scenarios: Scenario[] = [
@@ -70,23 +123,71 @@ const scenarios: Scenario[] = [
   bareFew,
   serverFew,
   serverBatch,
-  { name: 'trackspec tto POST /v1/track', target: 'server', method: 'POST', path: '/tto/v1/track', headers: json, body: () => JSON.stringify({ type: 'track', api_key: 'your_api_key_here', msg_id: randomUUID(), user_id: 'user_12345', event: 'Purchase', timestamp: '1767174918' }), eventsPerRequest: 1 },
+  {
+    name: 'trackspec tto POST /v1/track',
+    target: 'server',
+    method: 'POST',
+    path: '/tto/v1/track',
+    headers: json,
+    body: () =>
+      JSON.stringify({
+        type: 'track',
+        api_key: 'your_api_key_here',
+        msg_id: randomUUID(),
+        user_id: 'user_12345',
+        event: 'Purchase',
+        timestamp: '1767174918',
+      }),
+    eventsPerRequest: 1,
+  },
   {
     name: 'trackspec dito POST /users/{id} (form)',
     target: 'server',
     method: 'POST',
     path: '/dito/users/ID_DO_SEU_USUARIO',
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: () => new URLSearchParams({ id_type: 'id', platform_api_key: 'SUA_API_KEY', sha1_signature: sha1, network_name: 'pt', event: JSON.stringify({ action: 'comprou', revenue: 10.12, data: { cor: 'azul' } }) }).toString(),
+    body: () =>
+      new URLSearchParams({
+        id_type: 'id',
+        platform_api_key: 'SUA_API_KEY',
+        sha1_signature: sha1,
+        network_name: 'pt',
+        event: JSON.stringify({ action: 'comprou', revenue: 10.12, data: { cor: 'azul' } }),
+      }).toString(),
     eventsPerRequest: 1,
   },
-  { name: 'trackspec hellotext POST /v1/attribution/events', target: 'server', method: 'POST', path: '/hellotext/v1/attribution/events', headers: { ...json, authorization: 'Bearer ALK_eSMRuwJ2Al...' }, body: () => JSON.stringify({ action: 'product.purchased', product: 'vxqQJ3Yg', profile: 'PROFILE_ID' }), eventsPerRequest: 1 },
-  { name: 'trackspec rockstat GET /{service}/{event}/{project}', target: 'server', method: 'GET', path: '/rockstat/calltrack/call/99?param=myparamvalue', headers: {}, eventsPerRequest: 1 },
-  { name: 'trackspec rockstat POST /{service}/{event} (JSON)', target: 'server', method: 'POST', path: '/rockstat/calltrack/call', headers: json, body: () => JSON.stringify({ key1: 'value1', key2: 'value2' }), eventsPerRequest: 1 },
+  {
+    name: 'trackspec hellotext POST /v1/attribution/events',
+    target: 'server',
+    method: 'POST',
+    path: '/hellotext/v1/attribution/events',
+    headers: { ...json, authorization: 'Bearer ALK_eSMRuwJ2Al...' },
+    body: () => JSON.stringify({ action: 'product.purchased', product: 'vxqQJ3Yg', profile: 'PROFILE_ID' }),
+    eventsPerRequest: 1,
+  },
+  {
+    name: 'trackspec rockstat GET /{service}/{event}/{project}',
+    target: 'server',
+    method: 'GET',
+    path: '/rockstat/calltrack/call/99?param=myparamvalue',
+    headers: {},
+    eventsPerRequest: 1,
+  },
+  {
+    name: 'trackspec rockstat POST /{service}/{event} (JSON)',
+    target: 'server',
+    method: 'POST',
+    path: '/rockstat/calltrack/call',
+    headers: json,
+    body: () => JSON.stringify({ key1: 'value1', key2: 'value2' }),
+    eventsPerRequest: 1,
+  },
 ];
 
 function spawnBare(): Promise<{ origin: string; child: ChildProcess }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', new URL('./bare-server.ts', import.meta.url).pathname], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', new URL('./bare-server.ts', import.meta.url).pathname], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   return new Promise((resolve, reject) => {
     let output = '';
     child.stdout!.on('data', (chunk: Buffer) => {
@@ -110,7 +211,13 @@ async function load(origin: string, scenario: Scenario): Promise<Result> {
     connections: scenario.connections ?? connections,
     duration,
     ...(scenario.overallRate ? { overallRate: scenario.overallRate } : {}),
-    requests: [{ method: scenario.method, headers: scenario.headers, ...(scenario.body ? { setupRequest: (request: object) => ({ ...request, body: scenario.body!() }) } : {}) }],
+    requests: [
+      {
+        method: scenario.method,
+        headers: scenario.headers,
+        ...(scenario.body ? { setupRequest: (request: object) => ({ ...request, body: scenario.body!() }) } : {}),
+      },
+    ],
   });
   return {
     name: scenario.name,
@@ -129,13 +236,18 @@ async function load(origin: string, scenario: Scenario): Promise<Result> {
  * the server adds least). Short rounds in alternation, the median of their ratios: drift on a
  * shared machine moves both sides of a pair alike. Also the client process's CPU per request.
  */
-async function clientOverhead(origin: string): Promise<{ rawMs: number; clientMs: number; overheadPercent: number; rawCpuUs: number; clientCpuUs: number }> {
+async function clientOverhead(
+  origin: string,
+): Promise<{ rawMs: number; clientMs: number; overheadPercent: number; rawCpuUs: number; clientCpuUs: number }> {
   const perRound = 500;
   const pairs = 20;
   const body = { type: 'track' as const, event: 'e', userId: 'u' };
   // The client as an application would create it: defaults (retries, 10 s timeout) and the write key.
   const client = createM1dasClient({ baseUrl: `${origin}/m1das`, writeKey: 'keyId:keySecret' });
-  const raw = () => fetch(`${origin}/m1das/api/s/track`, { method: 'POST', headers: writeKey, body: JSON.stringify(body) }).then((response) => response.json());
+  const raw = () =>
+    fetch(`${origin}/m1das/api/s/track`, { method: 'POST', headers: writeKey, body: JSON.stringify(body) }).then(
+      (response) => response.json(),
+    );
   const typed = () => client.POST('/api/s/{event-type}', { params: { path: { 'event-type': 'track' } }, body });
   const time = async (call: () => Promise<unknown>) => {
     const cpu = process.cpuUsage();
@@ -183,9 +295,17 @@ try {
   }
   const resultOf = (scenario: Scenario) => best.get(scenario.name)!;
   const single = resultOf(serverSingle);
-  const halfRate = await load(origins.server, { ...serverSingle, name: 'trackspec m1das single event at half its max rate', overallRate: Math.max(1, Math.round(single.requestsPerSecond / 2)) });
+  const halfRate = await load(origins.server, {
+    ...serverSingle,
+    name: 'trackspec m1das single event at half its max rate',
+    overallRate: Math.max(1, Math.round(single.requestsPerSecond / 2)),
+  });
   const overhead = await clientOverhead(bare.origin);
-  const memory = { bareFastifyMb: peakRssMb(bare.child.pid!), trackspecServerMb: peakRssMb(server.pid), prismMb: peakRssMb(prism.mocks[0]!.pid) };
+  const memory = {
+    bareFastifyMb: peakRssMb(bare.child.pid!),
+    trackspecServerMb: peakRssMb(server.pid),
+    prismMb: peakRssMb(prism.mocks[0]!.pid),
+  };
 
   const results = [...best.values()];
   const ceiling = resultOf(bareSingle).requestsPerSecond;
@@ -217,11 +337,16 @@ try {
     '',
     '| target | measured | goal | met |',
     '|---|---|---|---|',
-    ...Object.entries(targets).map(([name, { value, target }]) => `| ${name} | ${value} | ${target} | ${meets(value, target) ? 'yes' : 'no'} |`),
+    ...Object.entries(targets).map(
+      ([name, { value, target }]) => `| ${name} | ${value} | ${target} | ${meets(value, target) ? 'yes' : 'no'} |`,
+    ),
   ];
   console.log(lines.join('\n'));
   await mkdir(new URL('../results/', import.meta.url), { recursive: true });
-  await writeFile(new URL('../results/latest.json', import.meta.url), `${JSON.stringify({ date: new Date().toISOString(), machine: { cores: cpus().length, model: cpus()[0]?.model, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version }, settings: { connections, duration, rounds }, results, halfRate, memory, clientOverhead: overhead, targets }, null, 2)}\n`);
+  await writeFile(
+    new URL('../results/latest.json', import.meta.url),
+    `${JSON.stringify({ date: new Date().toISOString(), machine: { cores: cpus().length, model: cpus()[0]?.model, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version }, settings: { connections, duration, rounds }, results, halfRate, memory, clientOverhead: overhead, targets }, null, 2)}\n`,
+  );
 } finally {
   await prism.stop();
   await server.stop();

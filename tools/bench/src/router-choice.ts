@@ -6,20 +6,37 @@
  *
  *   npm run bench:router --workspace @trackspec/bench
  */
+
+import { mountApi } from '@trackspec/server/router';
 import { loadBundled, loadDereferenced } from '@trackspec/specs';
 import autocannon from 'autocannon';
 import Fastify, { type FastifyInstance } from 'fastify';
 import openapiGlue from 'fastify-openapi-glue';
 import { OpenAPIBackend } from 'openapi-backend';
-import { mountApi } from '@trackspec/server/router';
 
 const ok = { ok: true };
-const track = JSON.stringify({ type: 'track', event: 'purchase_completed', userId: 'user@example.com', properties: { order_id: 'ORD-456', total: 99.99 } });
+const track = JSON.stringify({
+  type: 'track',
+  event: 'purchase_completed',
+  userId: 'user@example.com',
+  properties: { order_id: 'ORD-456', total: 99.99 },
+});
 
 async function trackspec(): Promise<FastifyInstance> {
   const app = Fastify();
-  mountApi(app, { api: 'm1das', document: loadDereferenced('m1das'), prefix: '', defaultBodyLimit: 1 << 20, handlers: { ingestEvent: async () => ({ status: 200, body: ok }), ingestBatch: async () => ({ status: 200, body: ok }) } });
-  app.setErrorHandler((error: { status?: number; statusCode?: number }, _request, reply) => reply.code(error.status ?? error.statusCode ?? 500).send({}));
+  mountApi(app, {
+    api: 'm1das',
+    document: loadDereferenced('m1das'),
+    prefix: '',
+    defaultBodyLimit: 1 << 20,
+    handlers: {
+      ingestEvent: async () => ({ status: 200, body: ok }),
+      ingestBatch: async () => ({ status: 200, body: ok }),
+    },
+  });
+  app.setErrorHandler((error: { status?: number; statusCode?: number }, _request, reply) =>
+    reply.code(error.status ?? error.statusCode ?? 500).send({}),
+  );
   return app;
 }
 
@@ -57,13 +74,23 @@ async function backend(): Promise<FastifyInstance> {
       notFound: async () => ({ status: 404, body: {} }),
       unauthorizedHandler: async () => ({ status: 401, body: {} }),
     },
-    securityHandlers: { writeKeyHeader: (context) => Boolean(context.request.headers['x-write-key']), basicAuth: () => false, writeKeyQuery: () => false },
+    securityHandlers: {
+      writeKeyHeader: (context) => Boolean(context.request.headers['x-write-key']),
+      basicAuth: () => false,
+      writeKeyQuery: () => false,
+    },
   });
   await api.init();
   const app = Fastify();
   app.addContentTypeParser('text/plain', { parseAs: 'string' }, (_request, body, done) => done(null, body));
   app.all('/*', async (request, reply) => {
-    const { status, body } = (await api.handleRequest({ method: request.method, path: request.url.split('?')[0]!, query: request.query as never, body: request.body, headers: request.headers as never })) as { status: number; body: unknown };
+    const { status, body } = (await api.handleRequest({
+      method: request.method,
+      path: request.url.split('?')[0]!,
+      query: request.query as never,
+      body: request.body,
+      headers: request.headers as never,
+    })) as { status: number; body: unknown };
     return reply.code(status).send(body);
   });
   return app;
@@ -79,19 +106,40 @@ const checks: [string, { body: string; type: string; headers?: Record<string, st
 ];
 
 const rows: string[] = [];
-for (const [name, build] of [['trackspec router', trackspec], ['fastify-openapi-glue', glue], ['openapi-backend', backend]] as const) {
+for (const [name, build] of [
+  ['trackspec router', trackspec],
+  ['fastify-openapi-glue', glue],
+  ['openapi-backend', backend],
+] as const) {
   const app = await build();
   const address = await app.listen({ host: '127.0.0.1', port: 0 });
   const results = [];
   for (const [label, request, expected] of checks) {
-    const response = await fetch(`${address}/api/s/track`, { method: 'POST', headers: { 'content-type': request.type, 'x-write-key': 'k', ...request.headers }, body: request.body });
+    const response = await fetch(`${address}/api/s/track`, {
+      method: 'POST',
+      headers: { 'content-type': request.type, 'x-write-key': 'k', ...request.headers },
+      body: request.body,
+    });
     results.push(`${response.status === expected ? 'ok' : `NO (${response.status})`} ${label}`);
   }
   // Throughput only means something where the vendor example is served.
   const serves = results[0]!.startsWith('ok');
-  const load = serves ? await autocannon({ url: `${address}/api/s/track`, method: 'POST', headers: { 'content-type': 'application/json', 'x-write-key': 'k' }, body: track, connections: 10, duration: 5 }) : undefined;
-  const figures = load ? `${String(Math.round(load.requests.average)).padStart(7)} req/s  p50 ${load.latency.p50} ms  p99 ${load.latency.p99} ms  non-2xx ${load.non2xx + load.errors}` : '      — (does not serve the operation)';
+  const load = serves
+    ? await autocannon({
+        url: `${address}/api/s/track`,
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-write-key': 'k' },
+        body: track,
+        connections: 10,
+        duration: 5,
+      })
+    : undefined;
+  const figures = load
+    ? `${String(Math.round(load.requests.average)).padStart(7)} req/s  p50 ${load.latency.p50} ms  p99 ${load.latency.p99} ms  non-2xx ${load.non2xx + load.errors}`
+    : '      — (does not serve the operation)';
   rows.push(`${name.padEnd(22)} ${figures}\n    ${results.join('\n    ')}`);
   await app.close();
 }
-console.log(`Router choice, m1das POST /api/s/{event-type} (validation only, no storage), 10 connections × 5 s, Node ${process.version}:\n${rows.join('\n')}`);
+console.log(
+  `Router choice, m1das POST /api/s/{event-type} (validation only, no storage), 10 connections × 5 s, Node ${process.version}:\n${rows.join('\n')}`,
+);

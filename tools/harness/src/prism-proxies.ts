@@ -12,7 +12,12 @@ export interface StartProxiesOptions extends Omit<StartMocksOptions, 'apis'> {
   errors?: boolean;
 }
 
-export function startProxies({ upstreams, ports = 'ephemeral', errors = false, ...options }: StartProxiesOptions): Promise<Mocks> {
+export function startProxies({
+  upstreams,
+  ports = 'ephemeral',
+  errors = false,
+  ...options
+}: StartProxiesOptions): Promise<Mocks> {
   const command = (api: string) => ['proxy', bundlePath(api), upstreams[api]!, ...(errors ? ['--errors'] : [])];
   return startPrismServers(command, { ...options, ports, apis: Object.keys(upstreams) });
 }

@@ -5,10 +5,9 @@
  */
 import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { createRequire } from 'node:module';
-import { dirname } from 'node:path';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { apis, loadBundled } from '@trackspec/specs';
 import { parse } from 'yaml';
 
@@ -54,7 +53,12 @@ export interface StartServerOptions {
 export async function startServerProcess(options: StartServerOptions = {}): Promise<ServerProcess> {
   const work = await mkdtemp(join(tmpdir(), 'trackspec-server-'));
   const demo = parse(await readFile(join(serverDir, 'demo.config.yaml'), 'utf8')) as RunConfig;
-  const config = { ...demo, port: 0, database: options.database ?? join(work, 'events.sqlite'), ...options.config } as RunConfig;
+  const config = {
+    ...demo,
+    port: 0,
+    database: options.database ?? join(work, 'events.sqlite'),
+    ...options.config,
+  } as RunConfig;
   const configFile = join(work, 'config.json');
   await writeFile(configFile, JSON.stringify(config));
 
@@ -85,13 +89,21 @@ export async function startServerProcess(options: StartServerOptions = {}): Prom
   for (const { name } of apis) {
     const source = config.sources.find((candidate) => candidate.api === name);
     const key = name === 'admin' ? config.adminToken : (source?.keys?.[0] ?? '');
-    const schemes = (loadBundled(name).components?.securitySchemes ?? {}) as Record<string, { type: string; scheme?: string }>;
+    const schemes = (loadBundled(name).components?.securitySchemes ?? {}) as Record<
+      string,
+      { type: string; scheme?: string }
+    >;
     credentials[name] = {
       writeKey: key,
       apiKey: key,
       token: key,
       secret: source?.secret ?? '',
-      ...Object.fromEntries(Object.entries(schemes).map(([scheme, definition]) => [scheme, definition.type === 'http' && definition.scheme === 'basic' ? `${key}:` : key])),
+      ...Object.fromEntries(
+        Object.entries(schemes).map(([scheme, definition]) => [
+          scheme,
+          definition.type === 'http' && definition.scheme === 'basic' ? `${key}:` : key,
+        ]),
+      ),
     };
   }
   return {

@@ -4,6 +4,8 @@
  * limits/bad input, and fuzzing from the specs (≥ 10,000 requests per API) — each printing its summary (sent, accepted, rejected, 5xx, lost). Exits
  * non-zero when any check fails. A bounded slice of the same checks runs in `npm test`.
  */
+
+import { startServerProcess } from '@trackspec/harness';
 import { runAuthMatrix } from './checks/auth-matrix.js';
 import { runCrashSafety } from './checks/crash.js';
 import { runFuzz } from './checks/fuzz.js';
@@ -11,7 +13,6 @@ import { runLimits } from './checks/limits.js';
 import { runGracefulShutdown } from './checks/shutdown.js';
 import { runStoreFailure } from './checks/store-failure.js';
 import { formatSummary, type Summary } from './checks/summary.js';
-import { startServerProcess } from '@trackspec/harness';
 
 const failures: string[] = [];
 const report = (summary: Summary, problems: string[]) => {
@@ -21,15 +22,25 @@ const report = (summary: Summary, problems: string[]) => {
 };
 
 const crash = await runCrashSafety({ cycles: 5, loadMs: 2_000, concurrency: 16 });
-report(crash, [...(crash.lost ? [`${crash.lost} acknowledged events lost`] : []), ...(crash.duplicated ? [`${crash.duplicated} stored twice`] : [])]);
+report(crash, [
+  ...(crash.lost ? [`${crash.lost} acknowledged events lost`] : []),
+  ...(crash.duplicated ? [`${crash.duplicated} stored twice`] : []),
+]);
 
 const shutdown = await runGracefulShutdown({ loadMs: 2_000, concurrency: 16 });
-report(shutdown, [...(shutdown.lost ? [`${shutdown.lost} acknowledged events lost`] : []), ...(shutdown.unanswered ? [`${shutdown.unanswered} requests cut without an answer`] : [])]);
+report(shutdown, [
+  ...(shutdown.lost ? [`${shutdown.lost} acknowledged events lost`] : []),
+  ...(shutdown.unanswered ? [`${shutdown.unanswered} requests cut without an answer`] : []),
+]);
 
 const storeFailure = await runStoreFailure({ requests: 50 });
 report(storeFailure, [
-  ...(storeFailure.phases.during.some((status) => status !== 503) ? ['answers other than 503 while the store was locked'] : []),
-  ...(storeFailure.phases.after.some((status) => status !== 201) ? ['did not recover after the lock was released'] : []),
+  ...(storeFailure.phases.during.some((status) => status !== 503)
+    ? ['answers other than 503 while the store was locked']
+    : []),
+  ...(storeFailure.phases.after.some((status) => status !== 201)
+    ? ['did not recover after the lock was released']
+    : []),
   ...(storeFailure.lost ? [`${storeFailure.lost} acknowledged but not stored`] : []),
 ]);
 
@@ -40,7 +51,10 @@ const limits = await runLimits({ rounds: 3 });
 report(limits, limits.mismatches);
 
 const fuzzServer = await startServerProcess({ env: { LOG_LEVEL: 'error' }, config: { announceCredentials: false } });
-const fuzz = await runFuzz(fuzzServer, { requestsPerApi: Number(process.env.FUZZ_REQUESTS_PER_API ?? 10_000), seed: Number(process.env.FUZZ_SEED ?? Date.now() % 100_000) });
+const fuzz = await runFuzz(fuzzServer, {
+  requestsPerApi: Number(process.env.FUZZ_REQUESTS_PER_API ?? 10_000),
+  seed: Number(process.env.FUZZ_SEED ?? Date.now() % 100_000),
+});
 await fuzzServer.stop();
 report(fuzz, [...fuzz.failures, ...(fuzz.serverErrors ? [`${fuzz.serverErrors} answers were 5xx`] : [])]);
 

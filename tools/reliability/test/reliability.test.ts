@@ -1,5 +1,7 @@
 // A bounded slice of the reliability suite (`npm run reliability` runs the full one): real server
 // processes on loopback, killed, stopped and starved of their store; each check prints its summary.
+
+import { startServerProcess } from '@trackspec/harness';
 import { describe, expect, it } from 'vitest';
 import { runAuthMatrix } from '../src/checks/auth-matrix.js';
 import { runCrashSafety } from '../src/checks/crash.js';
@@ -8,7 +10,6 @@ import { runLimits } from '../src/checks/limits.js';
 import { runGracefulShutdown } from '../src/checks/shutdown.js';
 import { runStoreFailure } from '../src/checks/store-failure.js';
 import { formatSummary } from '../src/checks/summary.js';
-import { startServerProcess } from '@trackspec/harness';
 
 describe('reliability (bounded slice)', () => {
   it('loses no acknowledged event when killed with -9 under load, and stores none twice', async () => {

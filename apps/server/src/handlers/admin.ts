@@ -9,7 +9,8 @@ import { badRequest, typedHandlers } from './context.js';
 export const adminHandlers = typedHandlers<admin.operations>((context) => {
   const authorize = ({ credential }: { credential: Credential | undefined }) => {
     const token = context.config.adminToken;
-    if (!token || !credential || !secretsEqual(credential.value, token)) throw new HttpProblem(401, 'A valid admin bearer token is required.');
+    if (!token || !credential || !secretsEqual(credential.value, token))
+      throw new HttpProblem(401, 'A valid admin bearer token is required.');
   };
 
   return {
@@ -17,9 +18,13 @@ export const adminHandlers = typedHandlers<admin.operations>((context) => {
       authorize(input);
       const { api, source, type, messageId, from, to, cursor, limit } = input.query;
       try {
-        return { status: 200, body: await context.store.list({ api, source, type, messageId, from, to, cursor, limit: limit ?? 100 }) };
+        return {
+          status: 200,
+          body: await context.store.list({ api, source, type, messageId, from, to, cursor, limit: limit ?? 100 }),
+        };
       } catch (error) {
-        if (error instanceof InvalidCursorError) throw badRequest([{ in: 'query', pointer: '/cursor', detail: 'is not a cursor from a previous page' }]);
+        if (error instanceof InvalidCursorError)
+          throw badRequest([{ in: 'query', pointer: '/cursor', detail: 'is not a cursor from a previous page' }]);
         throw error;
       }
     },

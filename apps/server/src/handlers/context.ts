@@ -2,7 +2,7 @@ import type { OpenApiDocument } from '@trackspec/specs';
 import type { ServerConfig, SourceConfig } from '../config.js';
 import type { ApiHandlers, OperationInput, OperationOutput } from '../openapi/router.js';
 import { compileSchema } from '../openapi/validation.js';
-import { HttpProblem, type FieldError } from '../problems.js';
+import { type FieldError, HttpProblem } from '../problems.js';
 import type { Sources } from '../sources.js';
 import type { EventStore } from '../storage/event-store.js';
 
@@ -20,19 +20,33 @@ export interface ApiContext {
 export type HandlerFactory = (context: ApiContext) => ApiHandlers;
 
 type Json = Record<string, any>;
-type Content<Operation> = Operation extends { requestBody?: infer RequestBody } ? (NonNullable<RequestBody> extends { content: infer C } ? C : never) : never;
+type Content<Operation> = Operation extends { requestBody?: infer RequestBody }
+  ? NonNullable<RequestBody> extends { content: infer C }
+    ? C
+    : never
+  : never;
 /** The body a handler receives: the JSON (or form) body type; JSON sent as `text/plain` arrives parsed, as JSON. */
 type BodyOf<Operation> = [Content<Operation>] extends [never]
   ? undefined
   : Content<Operation> extends { 'application/json': infer Body }
     ? Body
     : Content<Operation>[keyof Content<Operation>];
-type ParametersOf<Operation, Location extends string> = Operation extends { parameters: infer P } ? (P extends { [L in Location]?: infer Values } ? ([Values] extends [never] ? Json : NonNullable<Values>) : Json) : Json;
+type ParametersOf<Operation, Location extends string> = Operation extends { parameters: infer P }
+  ? P extends { [L in Location]?: infer Values }
+    ? [Values] extends [never]
+      ? Json
+      : NonNullable<Values>
+    : Json
+  : Json;
 
 /** One handler per operation of the generated `operations` type, with the operation's body, path and query types. */
 export type HandlersFor<Operations> = {
   [OperationId in keyof Operations]: (
-    input: OperationInput<BodyOf<Operations[OperationId]>, ParametersOf<Operations[OperationId], 'path'>, ParametersOf<Operations[OperationId], 'query'>>,
+    input: OperationInput<
+      BodyOf<Operations[OperationId]>,
+      ParametersOf<Operations[OperationId], 'path'>,
+      ParametersOf<Operations[OperationId], 'query'>
+    >,
   ) => Promise<OperationOutput>;
 };
 
@@ -46,7 +60,10 @@ export function typedHandlers<Operations>(factory: (context: ApiContext) => Hand
 }
 
 /** A validator for one of the API's component schemas (for checks after normalising a body). */
-export function componentValidator(context: ApiContext, name: string): (value: unknown, prefix?: string) => FieldError[] {
+export function componentValidator(
+  context: ApiContext,
+  name: string,
+): (value: unknown, prefix?: string) => FieldError[] {
   const schema = (context.document.components?.schemas as Record<string, object> | undefined)?.[name];
   if (!schema) throw new Error(`${context.api}: the spec has no component schema ${name}`);
   return compileSchema(schema);

@@ -14,7 +14,9 @@ type DitoEvent = dito.components['schemas']['DitoEvent'];
 
 /** ISO 8601 for Dito's date formats; a missing offset is read as UTC. Undefined when unparseable. */
 export function parseDitoDate(value: string): string | undefined {
-  const documented = /^(\d{4}-\d{2}-\d{2})[ T](\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)\s*(Z|[+-]\d{2}:?\d{2})?$/.exec(value.trim());
+  const documented = /^(\d{4}-\d{2}-\d{2})[ T](\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)\s*(Z|[+-]\d{2}:?\d{2})?$/.exec(
+    value.trim(),
+  );
   let iso: string;
   if (documented) {
     const [, date, time, offset = 'Z'] = documented;
@@ -32,15 +34,29 @@ export function parseDitoDate(value: string): string | undefined {
 export const ditoHandlers = typedHandlers<dito.operations>((context) => ({
   async trackUser({ params, body: form }) {
     const source = sourceByKey(context, form.platform_api_key, '`platform_api_key`');
-    if (!form.sha1_signature) throw new HttpProblem(401, 'This server verifies `sha1_signature` (SHA-1 of the secret); RSA `signature` is not supported.');
-    const expected = createHash('sha1').update(source.secret ?? '').digest('hex');
-    if (!source.secret || !secretsEqual(String(form.sha1_signature).toLowerCase(), expected)) throw new HttpProblem(401, 'The `sha1_signature` is not valid for this API key.');
+    if (!form.sha1_signature)
+      throw new HttpProblem(
+        401,
+        'This server verifies `sha1_signature` (SHA-1 of the secret); RSA `signature` is not supported.',
+      );
+    const expected = createHash('sha1')
+      .update(source.secret ?? '')
+      .digest('hex');
+    if (!source.secret || !secretsEqual(String(form.sha1_signature).toLowerCase(), expected))
+      throw new HttpProblem(401, 'The `sha1_signature` is not valid for this API key.');
 
     // The router has checked `event` against its content schema.
     const event = JSON.parse(form.event) as DitoEvent;
     const receivedAt = context.now().toISOString();
     const happenedAt = event.created_at === undefined ? receivedAt : parseDitoDate(String(event.created_at));
-    if (!happenedAt) throw badRequest([{ in: 'body', pointer: '/event/created_at', detail: 'is not a date in a supported format (YYYY-MM-DD HH:MM:SS -zzzz, ISO 8601 or YYYY-MM-DD)' }]);
+    if (!happenedAt)
+      throw badRequest([
+        {
+          in: 'body',
+          pointer: '/event/created_at',
+          detail: 'is not a date in a supported format (YYYY-MM-DD HH:MM:SS -zzzz, ISO 8601 or YYYY-MM-DD)',
+        },
+      ]);
     const [stored] = await context.store.append([
       {
         api: 'dito',
@@ -52,10 +68,22 @@ export const ditoHandlers = typedHandlers<dito.operations>((context) => ({
         messageId: null,
         timestamp: happenedAt,
         receivedAt,
-        payload: { id: params.id, id_type: form.id_type, network_name: form.network_name, ...(form.encoding ? { encoding: form.encoding } : {}), event: { ...event, created_at: happenedAt }, receivedAt },
+        payload: {
+          id: params.id,
+          id_type: form.id_type,
+          network_name: form.network_name,
+          ...(form.encoding ? { encoding: form.encoding } : {}),
+          event: { ...event, created_at: happenedAt },
+          receivedAt,
+        },
       },
     ]);
-    const tracked: Record<string, unknown> = { id: Number(stored!.id), action: event.action, created_at: happenedAt, data: event.data ?? {} };
+    const tracked: Record<string, unknown> = {
+      id: Number(stored!.id),
+      action: event.action,
+      created_at: happenedAt,
+      data: event.data ?? {},
+    };
     if (event.revenue !== undefined) tracked.revenue = event.revenue;
     return { status: 200, body: { data: [tracked] } };
   },

@@ -62,7 +62,9 @@ export const m1dasHandlers = typedHandlers<m1das.operations>((context) => {
       const source = sourceByKey(context, credential?.value, 'write key');
       const pathType = params['event-type'];
       if (pathType === 'event' && event.type === undefined) {
-        throw badRequest([{ in: 'body', pointer: '/type', detail: 'is required on /api/s/event (the type comes from the body)' }]);
+        throw badRequest([
+          { in: 'body', pointer: '/type', detail: 'is required on /api/s/event (the type comes from the body)' },
+        ]);
       }
       const typed = { ...event, type: pathType === 'event' ? event.type : pathType };
       // With the type settled by the path, the per-type rules (track needs `event`, group needs
@@ -77,7 +79,9 @@ export const m1dasHandlers = typedHandlers<m1das.operations>((context) => {
 
     async ingestBatch({ body: request, credential, bodyBytes }) {
       // Header, Basic or query credentials first (the Jitsu order); the body's writeKey otherwise.
-      const source = credential ? sourceByKey(context, credential.value, 'write key') : sourceByKey(context, request.writeKey, 'write key (header, Basic, `writekey` query or body `writeKey`)');
+      const source = credential
+        ? sourceByKey(context, credential.value, 'write key')
+        : sourceByKey(context, request.writeKey, 'write key (header, Basic, `writekey` query or body `writeKey`)');
       const receivedAt = receivedAtOf(context.now());
       const errors: string[] = [];
       const accepted: NewEvent[] = [];
@@ -99,4 +103,3 @@ export const m1dasHandlers = typedHandlers<m1das.operations>((context) => {
     },
   };
 });
-

@@ -12,17 +12,37 @@ import { badRequest, typedHandlers } from './context.js';
 type Json = Record<string, any>;
 
 /** What any of the six operations receives: each takes a subset of these. */
-type ReceiveInput = OperationInput<Json | undefined, { service: string; event_name?: string; project_id?: number }, { name?: string; projectId?: number; params?: Record<string, string> }>;
+type ReceiveInput = OperationInput<
+  Json | undefined,
+  { service: string; event_name?: string; project_id?: number },
+  { name?: string; projectId?: number; params?: Record<string, string> }
+>;
 
 // `receiveIncomingMessage` is the webhook Rockstat sends to its services: stored, not served.
 export const rockstatHandlers = typedHandlers<Omit<rockstat.operations, 'receiveIncomingMessage'>>((context) => {
   async function receive({ params, query, body, request }: ReceiveInput): Promise<OperationOutput> {
     const bodyData: Json = body ?? {};
     const name = params.event_name ?? query.name ?? (typeof bodyData.name === 'string' ? bodyData.name : undefined);
-    if (!name) throw badRequest([{ in: 'query', pointer: '/name', detail: 'is required: give the event name in the path, the `name` query parameter or the body' }]);
+    if (!name)
+      throw badRequest([
+        {
+          in: 'query',
+          pointer: '/name',
+          detail: 'is required: give the event name in the path, the `name` query parameter or the body',
+        },
+      ]);
     const projectId = Number(params.project_id ?? query.projectId ?? 0);
     const source = context.sources.byProject('rockstat', projectId);
-    if (!source) throw new HttpProblem(400, `Project ${projectId} is not configured on this server.`, { errors: [{ in: params.project_id === undefined ? 'query' : 'path', pointer: params.project_id === undefined ? '/projectId' : '/project_id', detail: 'is not a configured project' }] });
+    if (!source)
+      throw new HttpProblem(400, `Project ${projectId} is not configured on this server.`, {
+        errors: [
+          {
+            in: params.project_id === undefined ? 'query' : 'path',
+            pointer: params.project_id === undefined ? '/projectId' : '/project_id',
+            detail: 'is not a configured project',
+          },
+        ],
+      });
 
     const received = context.now();
     const id = context.ids.next();
@@ -40,7 +60,18 @@ export const rockstatHandlers = typedHandlers<Omit<rockstat.operations, 'receive
       time: received.getTime(),
     };
     await context.store.append([
-      { api: 'rockstat', source: source.id, type: 'webhook', eventName: name, userId: message.uid, anonymousId: null, messageId: id, timestamp: received.toISOString(), receivedAt: received.toISOString(), payload: message },
+      {
+        api: 'rockstat',
+        source: source.id,
+        type: 'webhook',
+        eventName: name,
+        userId: message.uid,
+        anonymousId: null,
+        messageId: id,
+        timestamp: received.toISOString(),
+        receivedAt: received.toISOString(),
+        payload: message,
+      },
     ]);
     return { status: 200, body: { key: message.key, id } };
   }

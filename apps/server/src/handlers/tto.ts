@@ -16,7 +16,8 @@ function secondsToIso(timestamp: unknown): string | null {
 type Message = tto.components['schemas']['CommonFields'] & Json;
 
 export const ttoHandlers = typedHandlers<tto.operations>((context) => {
-  const store = (type: 'track' | 'identify' | 'alias') =>
+  const store =
+    (type: 'track' | 'identify' | 'alias') =>
     async ({ body: message }: { body: Message }) => {
       const source = sourceByKey(context, message.api_key, '`api_key` body field');
       const receivedAt = context.now().toISOString();

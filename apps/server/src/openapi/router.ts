@@ -6,8 +6,8 @@
  */
 import { listOperations, type OpenApiDocument, type OperationRef } from '@trackspec/specs';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { HttpProblem, problemContentType, type FieldError } from '../problems.js';
-import { evaluateSecurity, type Credential } from './security.js';
+import { type FieldError, HttpProblem, problemContentType } from '../problems.js';
+import { type Credential, evaluateSecurity } from './security.js';
 import { compileBody, compileParameters, fieldErrors } from './validation.js';
 
 type Json = Record<string, any>;
@@ -84,7 +84,10 @@ export function checkHandlers(api: string, operations: readonly OperationRef[], 
   }
 }
 
-export function mountApi(app: FastifyInstance, { api, document, prefix, handlers, defaultBodyLimit }: MountOptions): string[] {
+export function mountApi(
+  app: FastifyInstance,
+  { api, document, prefix, handlers, defaultBodyLimit }: MountOptions,
+): string[] {
   const operations = listOperations(document).filter((operation) => operation.source === 'paths');
   checkHandlers(api, operations, handlers);
   const schemes = (document.components?.securitySchemes ?? {}) as Json;
@@ -99,13 +102,30 @@ export function mountApi(app: FastifyInstance, { api, document, prefix, handlers
     const validateQuery = compileParameters('query', parameters);
     const validateHeaders = compileParameters('header', parameters);
     // A free-form query object (`style: form, explode: true`) receives the undeclared query keys.
-    const freeForm = parameters.find((parameter) => parameter.in === 'query' && parameter.schema?.type === 'object' && (parameter.style ?? 'form') === 'form' && parameter.explode !== false);
-    const declaredQuery = new Set(parameters.filter((parameter) => parameter.in === 'query' && parameter !== freeForm).map((parameter) => parameter.name as string));
+    const freeForm = parameters.find(
+      (parameter) =>
+        parameter.in === 'query' &&
+        parameter.schema?.type === 'object' &&
+        (parameter.style ?? 'form') === 'form' &&
+        parameter.explode !== false,
+    );
+    const declaredQuery = new Set(
+      parameters
+        .filter((parameter) => parameter.in === 'query' && parameter !== freeForm)
+        .map((parameter) => parameter.name as string),
+    );
     const content = (spec.requestBody?.content ?? {}) as Record<string, Json>;
-    const bodyValidators = new Map(Object.entries(content).map(([mediaType, media]) => [mediaType, media.schema ? compileBody(media.schema) : undefined]));
+    const bodyValidators = new Map(
+      Object.entries(content).map(([mediaType, media]) => [
+        mediaType,
+        media.schema ? compileBody(media.schema) : undefined,
+      ]),
+    );
     const handler = handlers[operation.operationId]!;
     const pathNames = [...names.entries()];
-    const headerNames = parameters.filter((parameter) => parameter.in === 'header').map((parameter) => String(parameter.name).toLowerCase());
+    const headerNames = parameters
+      .filter((parameter) => parameter.in === 'header')
+      .map((parameter) => String(parameter.name).toLowerCase());
 
     app.route({
       method: operation.method.toUpperCase() as 'GET',
@@ -133,35 +153,55 @@ export function mountApi(app: FastifyInstance, { api, document, prefix, handlers
         for (const name of headerNames) if (request.headers[name] !== undefined) headers[name] = request.headers[name];
         errors.push(...validateHeaders(headers));
 
-        let body: unknown = undefined;
+        let body: unknown;
         let mediaType: string | undefined;
         if (spec.requestBody) {
           // An empty body is no body (the parsers map it to undefined); a JSON `null` or `""` is a body, and must match.
           const hasBody = request.body !== undefined;
-          mediaType = request.headers['content-type']?.split(';')[0]!.trim().toLowerCase();
+          mediaType = request.headers['content-type']?.split(';')[0]?.trim().toLowerCase();
           if (hasBody) {
             if (!mediaType || !bodyValidators.has(mediaType)) {
-              throw new HttpProblem(415, `Content-Type ${mediaType ?? '(none)'} is not accepted here; send ${Object.keys(content).join(' or ')}.`);
+              throw new HttpProblem(
+                415,
+                `Content-Type ${mediaType ?? '(none)'} is not accepted here; send ${Object.keys(content).join(' or ')}.`,
+              );
             }
             body = request.body;
-            if (Buffer.isBuffer(body)) throw new HttpProblem(415, `Content-Type ${mediaType} is not accepted here; send ${Object.keys(content).join(' or ')}.`);
+            if (Buffer.isBuffer(body))
+              throw new HttpProblem(
+                415,
+                `Content-Type ${mediaType} is not accepted here; send ${Object.keys(content).join(' or ')}.`,
+              );
             const validate = bodyValidators.get(mediaType);
             if (validate && !validate(body)) errors.push(...fieldErrors('body', validate.errors));
-            else if (typeof body === 'string' && /json/.test(String(content[mediaType]!.schema?.contentMediaType))) body = JSON.parse(body);
+            else if (typeof body === 'string' && /json/.test(String(content[mediaType]!.schema?.contentMediaType)))
+              body = JSON.parse(body);
           } else if (spec.requestBody.required) {
             errors.push({ in: 'body', pointer: '', detail: 'a request body is required' });
           }
         }
-        if (errors.length) throw new HttpProblem(400, 'The request does not match the API\'s schema.', { errors });
+        if (errors.length) throw new HttpProblem(400, "The request does not match the API's schema.", { errors });
 
-        const output = await handler({ api, operationId: operation.operationId, params, query, body, mediaType, credential: outcome.credential, bodyBytes: request.bodyBytes, request });
+        const output = await handler({
+          api,
+          operationId: operation.operationId,
+          params,
+          query,
+          body,
+          mediaType,
+          credential: outcome.credential,
+          bodyBytes: request.bodyBytes,
+          request,
+        });
         reply.code(output.status).headers(output.headers ?? {});
         if (output.body === undefined) return reply.send();
         const isProblem = output.status >= 400;
         return reply.type(isProblem ? problemContentType : 'application/json').send(JSON.stringify(output.body));
       },
     });
-    mounted.push(`${operation.method.toUpperCase()} ${url.replace(/:p(\d+)/g, (_, index: string) => `{${[...names.values()][Number(index)]}}`)}`);
+    mounted.push(
+      `${operation.method.toUpperCase()} ${url.replace(/:p(\d+)/g, (_, index: string) => `{${[...names.values()][Number(index)]}}`)}`,
+    );
   }
   return mounted;
 }

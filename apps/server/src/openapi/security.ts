@@ -25,7 +25,9 @@ export type SecurityOutcome = { ok: true; credential?: Credential } | { ok: fals
 export function basicUsername(header: string): string | undefined {
   const match = /^Basic\s+([A-Za-z0-9+/=_-]+)\s*$/i.exec(header);
   if (!match) return undefined;
-  const decoded = Buffer.from(match[1]!, 'base64').toString('utf8').replace(/[\r\n]+$/, '');
+  const decoded = Buffer.from(match[1]!, 'base64')
+    .toString('utf8')
+    .replace(/[\r\n]+$/, '');
   return decoded.replace(/:$/, '') || undefined;
 }
 
@@ -59,13 +61,18 @@ function queryValue(request: FastifyRequest, name: string): string | undefined {
 }
 
 /** The first satisfied alternative wins; `{}` (anonymous) is satisfied by any request. */
-export function evaluateSecurity(alternatives: readonly Json[], schemes: Json, request: FastifyRequest): SecurityOutcome {
+export function evaluateSecurity(
+  alternatives: readonly Json[],
+  schemes: Json,
+  request: FastifyRequest,
+): SecurityOutcome {
   if (alternatives.length === 0) return { ok: true };
   for (const alternative of alternatives) {
     const names = Object.keys(alternative);
     if (names.length === 0) return { ok: true };
     const values = names.map((name) => credentialFor(name, schemes[name], request));
-    if (values.every((value) => value !== undefined)) return { ok: true, credential: { scheme: names[0]!, value: values[0]! } };
+    if (values.every((value) => value !== undefined))
+      return { ok: true, credential: { scheme: names[0]!, value: values[0]! } };
   }
   const accepted = alternatives.map((alternative) => Object.keys(alternative).join(' + ') || 'none').join(', or ');
   return { ok: false, detail: `Missing or malformed credentials: send one of ${accepted}.` };

@@ -12,15 +12,25 @@ const bodyAjv = createAjv();
 const parameterAjv = createAjv({ coerceTypes: true, useDefaults: true });
 
 /** Ajv errors as field errors: `required` points at the missing member, others at the failing value. */
-export function fieldErrors(location: FieldError['in'], errors: readonly ErrorObject[] | null | undefined, prefix = ''): FieldError[] {
+export function fieldErrors(
+  location: FieldError['in'],
+  errors: readonly ErrorObject[] | null | undefined,
+  prefix = '',
+): FieldError[] {
   const seen = new Set<string>();
   const result: FieldError[] = [];
   for (const error of errors ?? []) {
     // if/then and anyOf/oneOf wrappers repeat what their inner errors say.
     if (['if', 'anyOf', 'oneOf'].includes(error.keyword) && (errors?.length ?? 0) > 1) continue;
-    const missing = error.keyword === 'required' ? `/${String(error.params.missingProperty).replaceAll('~', '~0').replaceAll('/', '~1')}` : '';
+    const missing =
+      error.keyword === 'required'
+        ? `/${String(error.params.missingProperty).replaceAll('~', '~0').replaceAll('/', '~1')}`
+        : '';
     const pointer = prefix + error.instancePath + missing;
-    const detail = error.keyword === 'required' ? 'is required' : `${error.message ?? 'is invalid'}${error.keyword === 'enum' ? `: ${(error.params.allowedValues as unknown[]).join(', ')}` : ''}`;
+    const detail =
+      error.keyword === 'required'
+        ? 'is required'
+        : `${error.message ?? 'is invalid'}${error.keyword === 'enum' ? `: ${(error.params.allowedValues as unknown[]).join(', ')}` : ''}`;
     const key = `${pointer} ${detail}`;
     if (!seen.has(key)) result.push({ in: location, pointer, detail });
     seen.add(key);
@@ -28,17 +38,25 @@ export function fieldErrors(location: FieldError['in'], errors: readonly ErrorOb
   return result;
 }
 
-export interface ParameterValidator {
-  /** Validates (and coerces in place) one location's parameters; returns field errors. */
-  (values: Json): FieldError[];
-}
+/** Validates (and coerces in place) one location's parameters; returns field errors. */
+export type ParameterValidator = (values: Json) => FieldError[];
 
-export function compileParameters(location: 'path' | 'query' | 'header', parameters: readonly Json[]): ParameterValidator {
+export function compileParameters(
+  location: 'path' | 'query' | 'header',
+  parameters: readonly Json[],
+): ParameterValidator {
   const declared = parameters.filter((parameter) => parameter.in === location);
   const schema = {
     type: 'object',
-    properties: Object.fromEntries(declared.map((parameter) => [location === 'header' ? String(parameter.name).toLowerCase() : parameter.name, parameter.schema ?? {}])),
-    required: declared.filter((parameter) => parameter.required).map((parameter) => (location === 'header' ? String(parameter.name).toLowerCase() : parameter.name)),
+    properties: Object.fromEntries(
+      declared.map((parameter) => [
+        location === 'header' ? String(parameter.name).toLowerCase() : parameter.name,
+        parameter.schema ?? {},
+      ]),
+    ),
+    required: declared
+      .filter((parameter) => parameter.required)
+      .map((parameter) => (location === 'header' ? String(parameter.name).toLowerCase() : parameter.name)),
   };
   const validate = parameterAjv.compile(schema);
   return (values) => (validate(values) ? [] : fieldErrors(location, validate.errors));

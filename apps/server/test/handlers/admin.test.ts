@@ -12,12 +12,22 @@ const track = (messageId: string) => ({ type: 'track', event: 'e', userId: 'u', 
 
 describe('admin API', () => {
   it('lists events across APIs with filters and cursor pagination', async () => {
-    for (let index = 0; index < 5; index++) await t.app.inject({ method: 'POST', url: '/m1das/api/s/track', headers: { 'x-write-key': 'keyId:keySecret' }, payload: track(`m-${index}`) });
+    for (let index = 0; index < 5; index++)
+      await t.app.inject({
+        method: 'POST',
+        url: '/m1das/api/s/track',
+        headers: { 'x-write-key': 'keyId:keySecret' },
+        payload: track(`m-${index}`),
+      });
     await t.app.inject({ method: 'GET', url: '/rockstat/calltrack/call' });
     const ids: string[] = [];
     let cursor = '';
     do {
-      const page = await t.app.inject({ method: 'GET', url: `/admin/events?api=m1das&limit=2${cursor ? `&cursor=${cursor}` : ''}`, headers: auth });
+      const page = await t.app.inject({
+        method: 'GET',
+        url: `/admin/events?api=m1das&limit=2${cursor ? `&cursor=${cursor}` : ''}`,
+        headers: auth,
+      });
       expect(page.statusCode).toBe(200);
       ids.push(...page.json().events.map((event: { messageId: string }) => event.messageId));
       cursor = page.json().nextCursor ?? '';
@@ -28,9 +38,16 @@ describe('admin API', () => {
   });
 
   it('gets one event, and 404 for an unknown id', async () => {
-    await t.app.inject({ method: 'POST', url: '/m1das/api/s/track', headers: { 'x-write-key': 'keyId:keySecret' }, payload: track('one') });
+    await t.app.inject({
+      method: 'POST',
+      url: '/m1das/api/s/track',
+      headers: { 'x-write-key': 'keyId:keySecret' },
+      payload: track('one'),
+    });
     const [stored] = await t.events();
-    expect((await t.app.inject({ method: 'GET', url: `/admin/events/${stored!.id}`, headers: auth })).json()).toEqual(stored);
+    expect((await t.app.inject({ method: 'GET', url: `/admin/events/${stored!.id}`, headers: auth })).json()).toEqual(
+      stored,
+    );
     const missing = await t.app.inject({ method: 'GET', url: '/admin/events/999999', headers: auth });
     expect(missing.statusCode).toBe(404);
     expect(missing.headers['content-type']).toMatch(/^application\/problem\+json/);

@@ -8,26 +8,67 @@ beforeEach(async () => {
 });
 afterEach(() => t.close());
 
-const event = { action: 'nome-do-evento', revenue: 10.12, created_at: '2015-06-22 19:21:18 -0300', data: { cor: 'azul' } };
+const event = {
+  action: 'nome-do-evento',
+  revenue: 10.12,
+  created_at: '2015-06-22 19:21:18 -0300',
+  data: { cor: 'azul' },
+};
 const form = (fields: Record<string, string>) => new URLSearchParams(fields).toString();
-const valid = { id_type: 'id', platform_api_key: 'SUA_API_KEY', sha1_signature: sha1('SUA_SECRET_KEY'), encoding: 'base64', network_name: 'pt', event: JSON.stringify(event) };
-const post = (fields: Record<string, string>) => t.app.inject({ method: 'POST', url: '/dito/users/ID_DO_SEU_USUARIO', headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: form(fields) });
+const valid = {
+  id_type: 'id',
+  platform_api_key: 'SUA_API_KEY',
+  sha1_signature: sha1('SUA_SECRET_KEY'),
+  encoding: 'base64',
+  network_name: 'pt',
+  event: JSON.stringify(event),
+};
+const post = (fields: Record<string, string>) =>
+  t.app.inject({
+    method: 'POST',
+    url: '/dito/users/ID_DO_SEU_USUARIO',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    payload: form(fields),
+  });
 
 describe('dito', () => {
   it('accepts the vendor example and stores the parsed event with created_at normalised', async () => {
     const response = await post(valid);
     expect(response.statusCode).toBe(200);
-    expect(response.json().data[0]).toMatchObject({ action: 'nome-do-evento', revenue: 10.12, created_at: '2015-06-22T22:21:18.000Z', data: { cor: 'azul' } });
+    expect(response.json().data[0]).toMatchObject({
+      action: 'nome-do-evento',
+      revenue: 10.12,
+      created_at: '2015-06-22T22:21:18.000Z',
+      data: { cor: 'azul' },
+    });
     const [stored] = await t.events();
-    expect(stored).toMatchObject({ api: 'dito', source: 'dito-app', eventName: 'nome-do-evento', userId: 'ID_DO_SEU_USUARIO', timestamp: '2015-06-22T22:21:18.000Z' });
+    expect(stored).toMatchObject({
+      api: 'dito',
+      source: 'dito-app',
+      eventName: 'nome-do-evento',
+      userId: 'ID_DO_SEU_USUARIO',
+      timestamp: '2015-06-22T22:21:18.000Z',
+    });
   });
 
   it.each([
     ['a signature made with another secret', { ...valid, sha1_signature: sha1('wrong') }, 401],
-    ['an RSA signature only (not verifiable here)', { ...Object.fromEntries(Object.entries(valid).filter(([name]) => name !== 'sha1_signature')), signature: 'abc' }, 401],
+    [
+      'an RSA signature only (not verifiable here)',
+      { ...Object.fromEntries(Object.entries(valid).filter(([name]) => name !== 'sha1_signature')), signature: 'abc' },
+      401,
+    ],
     ['an unknown api key', { ...valid, platform_api_key: 'OTHER' }, 401],
-    ['an action breaking the naming rule', { ...valid, event: JSON.stringify({ ...event, action: 'Meu Evento' }) }, 400],
-    ['data keys that are not snake_case', { ...valid, event: JSON.stringify({ ...event, data: { minhaPropriedade: 1 } }) }, 400],
+    [
+      'an action breaking the naming rule',
+      { ...valid, event: JSON.stringify({ ...event, action: 'Meu Evento' }) },
+      400,
+    ],
+    [
+      'data keys that are not snake_case',
+      { ...valid, event: JSON.stringify({ ...event, data: { minhaPropriedade: 1 } }) },
+      400,
+    ],
     ['an event that is not JSON', { ...valid, event: '{action:' }, 400],
     ['an event without action', { ...valid, event: JSON.stringify({ revenue: 1 }) }, 400],
   ])('rejects %s', async (_, fields, status) => {

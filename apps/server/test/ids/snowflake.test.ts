@@ -1,10 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  MAX_WORKER_ID,
-  SNOWFLAKE_DEFAULT_EPOCH_MS,
-  createSnowflake,
-  parseSnowflake,
-} from '../../src/ids/snowflake.js';
+import { createSnowflake, MAX_WORKER_ID, parseSnowflake, SNOWFLAKE_DEFAULT_EPOCH_MS } from '../../src/ids/snowflake.js';
 
 const T0 = Date.UTC(2025, 5, 1, 12, 0, 0);
 

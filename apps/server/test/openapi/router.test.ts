@@ -8,12 +8,17 @@ const document = {
   info: { title: 'tiny', version: '1' },
   paths: {
     '/things/{thing-id}': {
-      get: { operationId: 'getThing', parameters: [{ name: 'thing-id', in: 'path', required: true, schema: { type: 'integer' } }], responses: { '200': { description: 'ok' } } },
+      get: {
+        operationId: 'getThing',
+        parameters: [{ name: 'thing-id', in: 'path', required: true, schema: { type: 'integer' } }],
+        responses: { '200': { description: 'ok' } },
+      },
     },
   },
 } as unknown as OpenApiDocument;
 
-const mount = (handlers: Record<string, any>) => mountApi(Fastify(), { api: 'tiny', document, prefix: '/tiny', handlers, defaultBodyLimit: 1024 });
+const mount = (handlers: Record<string, any>) =>
+  mountApi(Fastify(), { api: 'tiny', document, prefix: '/tiny', handlers, defaultBodyLimit: 1024 });
 
 describe('mountApi', () => {
   it('refuses to start when an operation has no handler', () => {
@@ -21,13 +26,28 @@ describe('mountApi', () => {
   });
 
   it('refuses to start when a handler has no operation', () => {
-    expect(() => mount({ getThing: async () => ({ status: 200 }), deleteThing: async () => ({ status: 204 }) })).toThrow(/Handlers without an operation: deleteThing/);
+    expect(() =>
+      mount({ getThing: async () => ({ status: 200 }), deleteThing: async () => ({ status: 204 }) }),
+    ).toThrow(/Handlers without an operation: deleteThing/);
   });
 
   it('routes spec paths (hyphenated parameter names included) with coerced, validated parameters', async () => {
     const app = Fastify();
     const seen: unknown[] = [];
-    expect(mountApi(app, { api: 'tiny', document, prefix: '/tiny', handlers: { getThing: async ({ params }) => (seen.push(params), { status: 200, body: { ok: true } }) }, defaultBodyLimit: 1024 })).toEqual(['GET /tiny/things/{thing-id}']);
+    expect(
+      mountApi(app, {
+        api: 'tiny',
+        document,
+        prefix: '/tiny',
+        handlers: {
+          getThing: async ({ params }) => {
+            seen.push(params);
+            return { status: 200, body: { ok: true } };
+          },
+        },
+        defaultBodyLimit: 1024,
+      }),
+    ).toEqual(['GET /tiny/things/{thing-id}']);
     expect((await app.inject({ method: 'GET', url: '/tiny/things/42' })).json()).toEqual({ ok: true });
     expect(seen).toEqual([{ 'thing-id': 42 }]);
     await app.close();

@@ -1,5 +1,5 @@
 import type { admin } from '@trackspec/types';
-import { createBearerClient, type BearerClientOptions, type TypedClient } from '../typed-client.js';
+import { type BearerClientOptions, createBearerClient, type TypedClient } from '../typed-client.js';
 
 export type AdminPaths = admin.paths;
 /** `token`: the admin bearer token from the server's config. */
@@ -11,6 +11,8 @@ export type AdminClient<ThrowOnError extends boolean = false> = TypedClient<Admi
  * the probes live at the server root, so call them with a per-request `baseUrl`:
  * `client.GET('/healthz', { baseUrl: 'http://127.0.0.1:8080' })`.
  */
-export function createAdminClient<ThrowOnError extends boolean = false>(options: AdminClientOptions<ThrowOnError>): AdminClient<ThrowOnError> {
+export function createAdminClient<ThrowOnError extends boolean = false>(
+  options: AdminClientOptions<ThrowOnError>,
+): AdminClient<ThrowOnError> {
   return createBearerClient<AdminPaths, ThrowOnError>(options);
 }

@@ -1,7 +1,7 @@
 import type { dito } from '@trackspec/types';
 import type { WithClientFilledBody } from '../body-types.js';
 import { formFieldsCredential, sha1Hex } from '../credentials.js';
-import { createTypedClient, type ClientOptions, type TypedClient } from '../typed-client.js';
+import { type ClientOptions, createTypedClient, type TypedClient } from '../typed-client.js';
 
 export type DitoEvent = dito.components['schemas']['DitoEvent'];
 
@@ -30,9 +30,16 @@ function serializeForm(body: unknown): string {
   return form.toString();
 }
 
-export function createDitoClient<ThrowOnError extends boolean = false>(options: DitoClientOptions<ThrowOnError>): DitoClient<ThrowOnError> {
+export function createDitoClient<ThrowOnError extends boolean = false>(
+  options: DitoClientOptions<ThrowOnError>,
+): DitoClient<ThrowOnError> {
   const signature = sha1Hex(options.secret);
-  const fields = async () => ({ id_type: 'id', network_name: 'pt', platform_api_key: options.apiKey, sha1_signature: await signature });
+  const fields = async () => ({
+    id_type: 'id',
+    network_name: 'pt',
+    platform_api_key: options.apiKey,
+    sha1_signature: await signature,
+  });
   return createTypedClient<DitoPaths, ThrowOnError>(options, {
     headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
     bodySerializer: serializeForm,

@@ -1,11 +1,13 @@
 import type { hellotext } from '@trackspec/types';
-import { createBearerClient, type BearerClientOptions, type TypedClient } from '../typed-client.js';
+import { type BearerClientOptions, createBearerClient, type TypedClient } from '../typed-client.js';
 
 export type HellotextPaths = hellotext.paths;
 /** `token`: the business's authorization token (created in the tokens section of its settings). */
 export type HellotextClientOptions<ThrowOnError extends boolean = false> = BearerClientOptions<ThrowOnError>;
 export type HellotextClient<ThrowOnError extends boolean = false> = TypedClient<HellotextPaths, ThrowOnError>;
 
-export function createHellotextClient<ThrowOnError extends boolean = false>(options: HellotextClientOptions<ThrowOnError>): HellotextClient<ThrowOnError> {
+export function createHellotextClient<ThrowOnError extends boolean = false>(
+  options: HellotextClientOptions<ThrowOnError>,
+): HellotextClient<ThrowOnError> {
   return createBearerClient<HellotextPaths, ThrowOnError>(options);
 }

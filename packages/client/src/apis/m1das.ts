@@ -1,6 +1,6 @@
 import type { m1das } from '@trackspec/types';
 import { basicCredential, headerCredential, queryCredential } from '../credentials.js';
-import { createTypedClient, type ClientOptions, type TypedClient } from '../typed-client.js';
+import { type ClientOptions, createTypedClient, type TypedClient } from '../typed-client.js';
 
 export type M1dasPaths = m1das.paths;
 export type M1dasEvent = m1das.components['schemas']['Event'];
@@ -19,8 +19,14 @@ export interface M1dasClientOptions<ThrowOnError extends boolean = false> extend
 
 export type M1dasClient<ThrowOnError extends boolean = false> = TypedClient<M1dasPaths, ThrowOnError>;
 
-export function createM1dasClient<ThrowOnError extends boolean = false>(options: M1dasClientOptions<ThrowOnError>): M1dasClient<ThrowOnError> {
+export function createM1dasClient<ThrowOnError extends boolean = false>(
+  options: M1dasClientOptions<ThrowOnError>,
+): M1dasClient<ThrowOnError> {
   const { writeKey, auth = 'header' } = options;
-  const credential = { header: () => headerCredential('X-Write-Key', writeKey), basic: () => basicCredential(writeKey), query: () => queryCredential('writekey', writeKey) }[auth]();
+  const credential = {
+    header: () => headerCredential('X-Write-Key', writeKey),
+    basic: () => basicCredential(writeKey),
+    query: () => queryCredential('writekey', writeKey),
+  }[auth]();
   return createTypedClient<M1dasPaths, ThrowOnError>(options, { middleware: [credential] });
 }

@@ -1,7 +1,7 @@
 import type { tto } from '@trackspec/types';
 import type { WithClientFilledBody } from '../body-types.js';
 import { bodyOrQueryCredential } from '../credentials.js';
-import { createTypedClient, type ClientOptions, type TypedClient } from '../typed-client.js';
+import { type ClientOptions, createTypedClient, type TypedClient } from '../typed-client.js';
 
 /** TTO's paths with `api_key` filled by the client (optional for callers). */
 export type TtoPaths = WithClientFilledBody<tto.paths, 'api_key'>;
@@ -13,6 +13,10 @@ export interface TtoClientOptions<ThrowOnError extends boolean = false> extends 
 
 export type TtoClient<ThrowOnError extends boolean = false> = TypedClient<TtoPaths, ThrowOnError>;
 
-export function createTtoClient<ThrowOnError extends boolean = false>(options: TtoClientOptions<ThrowOnError>): TtoClient<ThrowOnError> {
-  return createTypedClient<TtoPaths, ThrowOnError>(options, { middleware: [bodyOrQueryCredential('api_key', options.apiKey)] });
+export function createTtoClient<ThrowOnError extends boolean = false>(
+  options: TtoClientOptions<ThrowOnError>,
+): TtoClient<ThrowOnError> {
+  return createTypedClient<TtoPaths, ThrowOnError>(options, {
+    middleware: [bodyOrQueryCredential('api_key', options.apiKey)],
+  });
 }

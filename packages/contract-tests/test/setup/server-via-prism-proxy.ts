@@ -6,16 +6,23 @@ import { apis, loadBundled } from '@trackspec/specs';
 import type { TestProject } from 'vitest/node';
 import './provide.js';
 
-const hasPathServers = (api: string) => Object.values((loadBundled(api).paths ?? {}) as Record<string, { servers?: unknown }>).some((item) => item.servers);
+const hasPathServers = (api: string) =>
+  Object.values((loadBundled(api).paths ?? {}) as Record<string, { servers?: unknown }>).some((item) => item.servers);
 
 export default async function setup(project: TestProject) {
   const server = await startServerProcess();
   const proxied = apis.map(({ name }) => name).filter((name) => !hasPathServers(name));
-  const proxies = await startProxies({ upstreams: Object.fromEntries(proxied.map((name) => [name, server.urls[name]!])) }).catch(async (error) => {
+  const proxies = await startProxies({
+    upstreams: Object.fromEntries(proxied.map((name) => [name, server.urls[name]!])),
+  }).catch(async (error) => {
     await server.stop();
     throw error;
   });
-  project.provide('target', { name: 'server via prism proxy', urls: { ...server.urls, ...proxies.urls }, credentials: server.credentials });
+  project.provide('target', {
+    name: 'server via prism proxy',
+    urls: { ...server.urls, ...proxies.urls },
+    credentials: server.credentials,
+  });
   return async () => {
     await proxies.stop();
     await server.stop();

@@ -10,8 +10,14 @@ import fc from 'fast-check';
 type Schema = Record<string, any>;
 
 const formats: Record<string, () => fc.Arbitrary<string>> = {
-  'date-time': () => fc.date({ min: new Date('2000-01-01T00:00:00Z'), max: new Date('2030-12-31T23:59:59Z'), noInvalidDate: true }).map((date) => date.toISOString()),
-  date: () => fc.date({ min: new Date('2000-01-01T00:00:00Z'), max: new Date('2030-12-31T00:00:00Z'), noInvalidDate: true }).map((date) => date.toISOString().slice(0, 10)),
+  'date-time': () =>
+    fc
+      .date({ min: new Date('2000-01-01T00:00:00Z'), max: new Date('2030-12-31T23:59:59Z'), noInvalidDate: true })
+      .map((date) => date.toISOString()),
+  date: () =>
+    fc
+      .date({ min: new Date('2000-01-01T00:00:00Z'), max: new Date('2030-12-31T00:00:00Z'), noInvalidDate: true })
+      .map((date) => date.toISOString().slice(0, 10)),
   email: () => fc.emailAddress(),
   ipv4: () => fc.ipV4(),
   ipv6: () => fc.ipV6(),
@@ -19,11 +25,21 @@ const formats: Record<string, () => fc.Arbitrary<string>> = {
   'uri-reference': () => fc.webUrl(),
 };
 
-const text = (schema: Schema) => fc.string({ minLength: schema.minLength ?? 0, maxLength: Math.min(schema.maxLength ?? 24, 24) });
+const text = (schema: Schema) =>
+  fc.string({ minLength: schema.minLength ?? 0, maxLength: Math.min(schema.maxLength ?? 24, 24) });
 
 function stringArbitrary(schema: Schema): fc.Arbitrary<unknown> {
-  if (schema.contentSchema && /json/.test(String(schema.contentMediaType))) return arbitraryFor(schema.contentSchema).map((value) => JSON.stringify(value));
-  if (schema.pattern) return fc.stringMatching(new RegExp(schema.pattern)).filter((value) => value.length >= (schema.minLength ?? 0) && value.length <= (schema.maxLength ?? Infinity) && value.length <= 200);
+  if (schema.contentSchema && /json/.test(String(schema.contentMediaType)))
+    return arbitraryFor(schema.contentSchema).map((value) => JSON.stringify(value));
+  if (schema.pattern)
+    return fc
+      .stringMatching(new RegExp(schema.pattern))
+      .filter(
+        (value) =>
+          value.length >= (schema.minLength ?? 0) &&
+          value.length <= (schema.maxLength ?? Infinity) &&
+          value.length <= 200,
+      );
   if (schema.format && formats[schema.format]) return formats[schema.format]!();
   return text(schema);
 }
@@ -31,7 +47,9 @@ function stringArbitrary(schema: Schema): fc.Arbitrary<unknown> {
 function numberArbitrary(schema: Schema, integer: boolean): fc.Arbitrary<number> {
   const min = schema.minimum ?? (schema.exclusiveMinimum !== undefined ? schema.exclusiveMinimum + 1 : -1_000_000);
   const max = schema.maximum ?? (schema.exclusiveMaximum !== undefined ? schema.exclusiveMaximum - 1 : 1_000_000);
-  return integer ? fc.integer({ min: Math.ceil(min), max: Math.floor(max) }) : fc.double({ min, max, noNaN: true, noDefaultInfinity: true });
+  return integer
+    ? fc.integer({ min: Math.ceil(min), max: Math.floor(max) })
+    : fc.double({ min, max, noNaN: true, noDefaultInfinity: true });
 }
 
 /** Properties and required names through allOf (the branches' other keywords are checked by Ajv). */
@@ -58,9 +76,18 @@ function objectArbitrary(schema: Schema, depth: number): fc.Arbitrary<Record<str
   );
   const open = merged.additionalProperties !== false && depth < 3;
   if (!open) return known;
-  const keyArbitrary = merged.propertyNames?.pattern ? fc.stringMatching(new RegExp(merged.propertyNames.pattern)).filter((key) => key.length > 0 && key.length < 30) : fc.string({ minLength: 1, maxLength: 12 });
-  const valueArbitrary = typeof merged.additionalProperties === 'object' ? arbitraryFor(merged.additionalProperties, depth + 1) : fc.oneof(fc.string({ maxLength: 12 }), fc.integer(), fc.boolean());
-  const extras = fc.dictionary(keyArbitrary.filter((key) => !(key in properties) && key !== '__proto__'), valueArbitrary, { maxKeys: 3 });
+  const keyArbitrary = merged.propertyNames?.pattern
+    ? fc.stringMatching(new RegExp(merged.propertyNames.pattern)).filter((key) => key.length > 0 && key.length < 30)
+    : fc.string({ minLength: 1, maxLength: 12 });
+  const valueArbitrary =
+    typeof merged.additionalProperties === 'object'
+      ? arbitraryFor(merged.additionalProperties, depth + 1)
+      : fc.oneof(fc.string({ maxLength: 12 }), fc.integer(), fc.boolean());
+  const extras = fc.dictionary(
+    keyArbitrary.filter((key) => !(key in properties) && key !== '__proto__'),
+    valueArbitrary,
+    { maxKeys: 3 },
+  );
   return fc.tuple(known, extras).map(([values, more]) => ({ ...more, ...values }));
 }
 
@@ -70,9 +97,28 @@ export function arbitraryFor(schema: Schema = {}, depth = 0): fc.Arbitrary<unkno
   const branches = (schema.oneOf ?? schema.anyOf) as Schema[] | undefined;
   if (branches) {
     const { oneOf: _oneOf, anyOf: _anyOf, discriminator: _discriminator, ...rest } = schema;
-    return fc.oneof(...branches.map((branch) => arbitraryFor({ ...rest, ...branch, ...(rest.properties || branch.properties ? { properties: { ...rest.properties, ...branch.properties } } : {}) }, depth)));
+    return fc.oneof(
+      ...branches.map((branch) =>
+        arbitraryFor(
+          {
+            ...rest,
+            ...branch,
+            ...(rest.properties || branch.properties
+              ? { properties: { ...rest.properties, ...branch.properties } }
+              : {}),
+          },
+          depth,
+        ),
+      ),
+    );
   }
-  const type = Array.isArray(schema.type) ? schema.type : schema.type ? [schema.type] : schema.properties || schema.allOf ? ['object'] : ['string', 'integer', 'boolean'];
+  const type = Array.isArray(schema.type)
+    ? schema.type
+    : schema.type
+      ? [schema.type]
+      : schema.properties || schema.allOf
+        ? ['object']
+        : ['string', 'integer', 'boolean'];
   return fc.oneof(
     ...type.map((one: string): fc.Arbitrary<unknown> => {
       switch (one) {
@@ -87,7 +133,10 @@ export function arbitraryFor(schema: Schema = {}, depth = 0): fc.Arbitrary<unkno
         case 'null':
           return fc.constant(null);
         case 'array':
-          return fc.array(arbitraryFor(schema.items ?? {}, depth + 1), { minLength: schema.minItems ?? 0, maxLength: Math.min(schema.maxItems ?? 3, 3) });
+          return fc.array(arbitraryFor(schema.items ?? {}, depth + 1), {
+            minLength: schema.minItems ?? 0,
+            maxLength: Math.min(schema.maxItems ?? 3, 3),
+          });
         default:
           return objectArbitrary(schema, depth);
       }

@@ -7,9 +7,17 @@
  * must be one the spec documents, with a body that matches it.
  */
 import { createHash } from 'node:crypto';
-import { apis, createAjv, listOperations, loadDereferenced, responseProblems, schemaBreakingMutations, type OperationRef } from '@trackspec/specs';
-import fc from 'fast-check';
 import type { ServerProcess } from '@trackspec/harness';
+import {
+  apis,
+  createAjv,
+  listOperations,
+  loadDereferenced,
+  type OperationRef,
+  responseProblems,
+  schemaBreakingMutations,
+} from '@trackspec/specs';
+import fc from 'fast-check';
 import { arbitraryFor } from './arbitraries.js';
 import { count, emptySummary, type Summary } from './summary.js';
 
@@ -37,15 +45,25 @@ const safeSegment = (value: unknown) => String(value) !== '.' && String(value) !
 /** A form's fields as they arrive: strings, non-strings as their JSON text (a non-object becomes indexed fields). */
 function formFields(body: unknown): Record<string, string> {
   if (body === null || typeof body !== 'object') return {};
-  return Object.fromEntries(Object.entries(body).map(([name, value]) => [name, typeof value === 'string' ? value : JSON.stringify(value)]));
+  return Object.fromEntries(
+    Object.entries(body).map(([name, value]) => [name, typeof value === 'string' ? value : JSON.stringify(value)]),
+  );
 }
 
 function encodeBody(mediaType: string, body: unknown): string {
-  return mediaType === 'application/x-www-form-urlencoded' ? new URLSearchParams(formFields(body)).toString() : JSON.stringify(body);
+  return mediaType === 'application/x-www-form-urlencoded'
+    ? new URLSearchParams(formFields(body)).toString()
+    : JSON.stringify(body);
 }
 
 /** The credentials of the operation's first security alternative, and the keys some APIs carry in the body. */
-function authenticate(api: string, operation: OperationRef, document: Json, server: ServerProcess, request: FuzzRequest): void {
+function authenticate(
+  api: string,
+  operation: OperationRef,
+  document: Json,
+  server: ServerProcess,
+  request: FuzzRequest,
+): void {
   const credentials = server.credentials[api] ?? {};
   const alternatives = ((operation.operation as Json).security ?? document.security ?? []) as Json[];
   const alternative = alternatives.find((candidate) => Object.keys(candidate).length > 0);
@@ -54,7 +72,8 @@ function authenticate(api: string, operation: OperationRef, document: Json, serv
     const value = credentials[name] ?? '';
     if (scheme.type === 'apiKey' && scheme.in === 'header') request.headers[scheme.name] = value;
     else if (scheme.type === 'apiKey' && scheme.in === 'query') request.query[scheme.name] = value;
-    else if (scheme.scheme === 'basic') request.headers.authorization = `Basic ${Buffer.from(value).toString('base64')}`;
+    else if (scheme.scheme === 'basic')
+      request.headers.authorization = `Basic ${Buffer.from(value).toString('base64')}`;
     else if (scheme.scheme === 'bearer') request.headers.authorization = `Bearer ${value}`;
   }
   // Keys that travel in the body (tto's api_key, Dito's key and signature), as the specs describe.
@@ -71,45 +90,95 @@ function authenticate(api: string, operation: OperationRef, document: Json, serv
 function applyProseRules(api: string, operation: OperationRef, request: FuzzRequest, params: Json): void {
   if (api === 'm1das' && operation.operationId === 'ingestEvent' && request.body) {
     const body = request.body;
-    const fits = (type: string) => type === 'page' || type === 'identify' || (type === 'track' && body.event !== undefined) || (type === 'group' && body.groupId !== undefined);
+    const fits = (type: string) =>
+      type === 'page' ||
+      type === 'identify' ||
+      (type === 'track' && body.event !== undefined) ||
+      (type === 'group' && body.groupId !== undefined);
     params['event-type'] = body.type && fits(body.type) ? body.type : 'page';
     if (body.type && !fits(body.type)) delete body.type;
   }
-  if (api === 'rockstat' && operation.path === '/{service}' && !request.query.name && !(request.body && typeof request.body.name === 'string' && request.body.name)) request.query.name = 'call';
+  if (
+    api === 'rockstat' &&
+    operation.path === '/{service}' &&
+    !request.query.name &&
+    !(request.body && typeof request.body.name === 'string' && request.body.name)
+  )
+    request.query.name = 'call';
 }
 
-function requestArbitrary(api: string, operation: OperationRef, document: Json, server: ServerProcess): fc.Arbitrary<FuzzRequest> {
+function requestArbitrary(
+  api: string,
+  operation: OperationRef,
+  document: Json,
+  server: ServerProcess,
+): fc.Arbitrary<FuzzRequest> {
   const parameters = operation.parameters as Json[];
   const pathParameters = parameters.filter((parameter) => parameter.in === 'path');
-  const queryParameters = parameters.filter((parameter) => parameter.in === 'query' && parameter.schema?.type !== 'object');
+  const queryParameters = parameters.filter(
+    (parameter) => parameter.in === 'query' && parameter.schema?.type !== 'object',
+  );
   const content = ((operation.operation as Json).requestBody?.content ?? {}) as Record<string, Json>;
   const mediaTypes = Object.keys(content).filter((mediaType) => mediaType !== 'text/plain');
   const body = mediaTypes.length
-    ? fc.constantFrom(...mediaTypes).chain((mediaType) => arbitraryFor(content[mediaType]!.schema).map((value) => ({ mediaType, value: value as Json })))
+    ? fc
+        .constantFrom(...mediaTypes)
+        .chain((mediaType) =>
+          arbitraryFor(content[mediaType]!.schema).map((value) => ({ mediaType, value: value as Json })),
+        )
     : fc.constant(undefined);
   return fc
     .record({
-      path: fc.record(Object.fromEntries(pathParameters.map((parameter) => [parameter.name, arbitraryFor(parameter.schema).filter(safeSegment)]))),
-      query: fc.record(Object.fromEntries(queryParameters.map((parameter) => [parameter.name as string, arbitraryFor(parameter.schema)])), { requiredKeys: queryParameters.filter((parameter) => parameter.required).map((parameter) => parameter.name as string) as never[] }),
+      path: fc.record(
+        Object.fromEntries(
+          pathParameters.map((parameter) => [parameter.name, arbitraryFor(parameter.schema).filter(safeSegment)]),
+        ),
+      ),
+      query: fc.record(
+        Object.fromEntries(
+          queryParameters.map((parameter) => [parameter.name as string, arbitraryFor(parameter.schema)]),
+        ),
+        {
+          requiredKeys: queryParameters
+            .filter((parameter) => parameter.required)
+            .map((parameter) => parameter.name as string) as never[],
+        },
+      ),
       body,
     })
     .map(({ path, query, body: generated }) => {
-      const request: FuzzRequest = { path: '', query: Object.fromEntries(Object.entries(query).map(([name, value]) => [name, String(value)])), headers: {}, ...(generated ? { mediaType: generated.mediaType, body: generated.value } : {}) };
+      const request: FuzzRequest = {
+        path: '',
+        query: Object.fromEntries(Object.entries(query).map(([name, value]) => [name, String(value)])),
+        headers: {},
+        ...(generated ? { mediaType: generated.mediaType, body: generated.value } : {}),
+      };
       const params: Json = { ...path };
       applyProseRules(api, operation, request, params);
       authenticate(api, operation, document, server, request);
-      request.path = operation.path.replace(/\{([^}]+)\}/g, (_, name: string) => encodeURIComponent(String(params[name])));
+      request.path = operation.path.replace(/\{([^}]+)\}/g, (_, name: string) =>
+        encodeURIComponent(String(params[name])),
+      );
       return request;
     })
     .filter((request) => !request.body || ajv.validate(content[request.mediaType!]!.schema, request.body));
 }
 
-async function send(server: ServerProcess, api: string, operation: OperationRef, request: FuzzRequest): Promise<{ status: number; mediaType: string; body: unknown }> {
+async function send(
+  server: ServerProcess,
+  api: string,
+  operation: OperationRef,
+  request: FuzzRequest,
+): Promise<{ status: number; mediaType: string; body: unknown }> {
   const url = new URL(server.urls[api]! + request.path);
   for (const [name, value] of Object.entries(request.query)) url.searchParams.set(name, value);
   const headers: Record<string, string> = { ...request.headers };
   if (request.mediaType) headers['content-type'] = request.mediaType;
-  const response = await fetch(url, { method: operation.method.toUpperCase(), headers, body: request.mediaType && request.body !== undefined ? encodeBody(request.mediaType, request.body) : undefined });
+  const response = await fetch(url, {
+    method: operation.method.toUpperCase(),
+    headers,
+    body: request.mediaType && request.body !== undefined ? encodeBody(request.mediaType, request.body) : undefined,
+  });
   const text = await response.text();
   const mediaType = (response.headers.get('content-type') ?? '').split(';')[0]!.trim();
   let parsed: unknown = text || undefined;
@@ -129,12 +198,21 @@ export interface FuzzOptions {
 
 /** Fuzzes every operation of the vendor APIs (the admin API reads, it does not ingest). */
 export async function runFuzz(server: ServerProcess, { requestsPerApi, seed }: FuzzOptions): Promise<FuzzResult> {
-  const result: FuzzResult = { ...emptySummary(`fuzzing from the specs (≥ ${requestsPerApi} requests per API, seed ${seed})`), failures: [] };
-  const record = (label: string, answer: { status: number; mediaType: string; body: unknown }, operation: OperationRef, expect: '2xx' | '4xx') => {
+  const result: FuzzResult = {
+    ...emptySummary(`fuzzing from the specs (≥ ${requestsPerApi} requests per API, seed ${seed})`),
+    failures: [],
+  };
+  const record = (
+    label: string,
+    answer: { status: number; mediaType: string; body: unknown },
+    operation: OperationRef,
+    expect: '2xx' | '4xx',
+  ) => {
     count(result, answer.status);
     const problems = responseProblems(operation.operation, answer, ajv);
     const expectedClass = expect === '2xx' ? 2 : 4;
-    if (Math.floor(answer.status / 100) !== expectedClass) problems.unshift(`expected ${expect}, got ${answer.status}: ${JSON.stringify(answer.body)?.slice(0, 200)}`);
+    if (Math.floor(answer.status / 100) !== expectedClass)
+      problems.unshift(`expected ${expect}, got ${answer.status}: ${JSON.stringify(answer.body)?.slice(0, 200)}`);
     if (problems.length && result.failures.length < 20) result.failures.push(`${label}: ${problems.join('; ')}`);
     return problems.length === 0;
   };
@@ -150,26 +228,51 @@ export async function runFuzz(server: ServerProcess, { requestsPerApi, seed }: F
       // (2 or more); a margin keeps the API's total above the target.
       const requestsPerRun = Object.keys(content).length ? 2 : 1;
       const runsPerOperation = Math.ceil((requestsPerApi / operations.length / requestsPerRun) * 1.3);
-      await fc.assert(
-        fc.asyncProperty(requestArbitrary(api, operation, document, server), fc.jsonValue({ maxDepth: 3 }), async (request, garbage) => {
-          const accepted = record(`${label} valid`, await send(server, api, operation, request), operation, '2xx');
-          let rejected = true;
-          if (request.body && request.mediaType) {
-            const schema = content[request.mediaType]!.schema;
-            const plain = plainAjv.compile(schema);
-            // Judge what travels: a form turns every value into a string (and any JSON into fields).
-            const wire = (candidate: unknown) => (request.mediaType === 'application/x-www-form-urlencoded' ? formFields(candidate) : candidate);
-            for (const mutation of schemaBreakingMutations(request.body, schema, (candidate) => !plain(wire(candidate))).slice(0, 2)) {
-              rejected = record(`${label} ${mutation.name}`, await send(server, api, operation, { ...request, body: mutation.body }), operation, '4xx') && rejected;
-            }
-            if (!plain(wire(garbage))) rejected = record(`${label} arbitrary JSON`, await send(server, api, operation, { ...request, body: garbage as Json }), operation, '4xx') && rejected;
-          }
-          return accepted && rejected;
-        }),
-        { numRuns: runsPerOperation, seed, endOnFailure: true },
-      ).catch((error: Error) => {
-        if (result.failures.length < 20) result.failures.push(`${label}: ${error.message.split('\n').slice(0, 6).join(' ')}`);
-      });
+      await fc
+        .assert(
+          fc.asyncProperty(
+            requestArbitrary(api, operation, document, server),
+            fc.jsonValue({ maxDepth: 3 }),
+            async (request, garbage) => {
+              const accepted = record(`${label} valid`, await send(server, api, operation, request), operation, '2xx');
+              let rejected = true;
+              if (request.body && request.mediaType) {
+                const schema = content[request.mediaType]!.schema;
+                const plain = plainAjv.compile(schema);
+                // Judge what travels: a form turns every value into a string (and any JSON into fields).
+                const wire = (candidate: unknown) =>
+                  request.mediaType === 'application/x-www-form-urlencoded' ? formFields(candidate) : candidate;
+                for (const mutation of schemaBreakingMutations(
+                  request.body,
+                  schema,
+                  (candidate) => !plain(wire(candidate)),
+                ).slice(0, 2)) {
+                  rejected =
+                    record(
+                      `${label} ${mutation.name}`,
+                      await send(server, api, operation, { ...request, body: mutation.body }),
+                      operation,
+                      '4xx',
+                    ) && rejected;
+                }
+                if (!plain(wire(garbage)))
+                  rejected =
+                    record(
+                      `${label} arbitrary JSON`,
+                      await send(server, api, operation, { ...request, body: garbage as Json }),
+                      operation,
+                      '4xx',
+                    ) && rejected;
+              }
+              return accepted && rejected;
+            },
+          ),
+          { numRuns: runsPerOperation, seed, endOnFailure: true },
+        )
+        .catch((error: Error) => {
+          if (result.failures.length < 20)
+            result.failures.push(`${label}: ${error.message.split('\n').slice(0, 6).join(' ')}`);
+        });
     }
     perApi.push(`${api} ${result.sent - sentBefore}`);
   }

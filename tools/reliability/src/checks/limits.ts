@@ -30,21 +30,114 @@ export async function runLimits({ rounds = 1 }: { rounds?: number } = {}): Promi
   const event = (properties: object) => JSON.stringify({ type: 'track', event: 'e', userId: 'u', properties });
   const deep = `${'['.repeat(100_000)}${']'.repeat(100_000)}`;
   const cases: BadRequest[] = [
-    { label: 'event over 32 KB', path: '/m1das/api/s/track', headers: m1das, body: event({ blob: 'x'.repeat(40_000) }), expect: [413] },
-    { label: 'batch over 500 KB', path: '/m1das/v1/batch', headers: m1das, body: JSON.stringify({ batch: Array.from({ length: 50 }, () => JSON.parse(event({ blob: 'x'.repeat(12_000) }))) }), expect: [413] },
-    { label: 'body over the default 1 MiB limit', path: '/hellotext/v1/attribution/events', headers: { 'content-type': 'application/json', authorization: `Bearer ${server.credentials.hellotext!.token}` }, body: JSON.stringify({ action: 'x'.repeat(2_000_000), profile: 'p' }), expect: [413] },
-    { label: 'wrong content type', path: '/m1das/api/s/track', headers: { ...m1das, 'content-type': 'application/xml' }, body: '<track/>', expect: [415] },
-    { label: 'form body where JSON is declared', path: '/hellotext/v1/attribution/events', headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Bearer ${server.credentials.hellotext!.token}` }, body: 'action=a&profile=p', expect: [415] },
-    { label: 'invalid JSON', path: '/m1das/api/s/track', headers: m1das, body: '{"type": "track", "event": ', expect: [400] },
-    { label: 'JSON that is not an object', path: '/m1das/api/s/track', headers: m1das, body: '"just a string"', expect: [400] },
-    { label: 'deep nesting (100,000 levels)', path: '/m1das/api/s/track', headers: m1das, body: `{"type":"track","event":"e","userId":"u","properties":{"deep":${deep}}}`, expect: [400, 413] },
-    { label: 'huge string within the limit', path: '/m1das/api/s/track', headers: m1das, body: event({ text: 'y'.repeat(30_000) }), expect: [200] },
-    { label: 'invalid UTF-8', path: '/m1das/api/s/track', headers: m1das, body: Buffer.concat([Buffer.from('{"type":"track","event":"'), Buffer.from([0xc3, 0x28, 0xff]), Buffer.from('","userId":"u"}')]), expect: [200, 400] },
-    { label: 'gzip bomb (10 MB of zeros)', path: '/m1das/v1/batch', headers: { ...m1das, 'content-encoding': 'gzip' }, body: gzipSync(Buffer.alloc(10_000_000, 0x20)), expect: [413] },
-    { label: 'corrupt gzip', path: '/m1das/api/s/track', headers: { ...m1das, 'content-encoding': 'gzip' }, body: Buffer.from('not gzip at all'), expect: [400] },
-    { label: 'unsupported content encoding', path: '/m1das/api/s/track', headers: { ...m1das, 'content-encoding': 'br' }, body: event({}), expect: [415] },
+    {
+      label: 'event over 32 KB',
+      path: '/m1das/api/s/track',
+      headers: m1das,
+      body: event({ blob: 'x'.repeat(40_000) }),
+      expect: [413],
+    },
+    {
+      label: 'batch over 500 KB',
+      path: '/m1das/v1/batch',
+      headers: m1das,
+      body: JSON.stringify({
+        batch: Array.from({ length: 50 }, () => JSON.parse(event({ blob: 'x'.repeat(12_000) }))),
+      }),
+      expect: [413],
+    },
+    {
+      label: 'body over the default 1 MiB limit',
+      path: '/hellotext/v1/attribution/events',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${server.credentials.hellotext!.token}` },
+      body: JSON.stringify({ action: 'x'.repeat(2_000_000), profile: 'p' }),
+      expect: [413],
+    },
+    {
+      label: 'wrong content type',
+      path: '/m1das/api/s/track',
+      headers: { ...m1das, 'content-type': 'application/xml' },
+      body: '<track/>',
+      expect: [415],
+    },
+    {
+      label: 'form body where JSON is declared',
+      path: '/hellotext/v1/attribution/events',
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        authorization: `Bearer ${server.credentials.hellotext!.token}`,
+      },
+      body: 'action=a&profile=p',
+      expect: [415],
+    },
+    {
+      label: 'invalid JSON',
+      path: '/m1das/api/s/track',
+      headers: m1das,
+      body: '{"type": "track", "event": ',
+      expect: [400],
+    },
+    {
+      label: 'JSON that is not an object',
+      path: '/m1das/api/s/track',
+      headers: m1das,
+      body: '"just a string"',
+      expect: [400],
+    },
+    {
+      label: 'deep nesting (100,000 levels)',
+      path: '/m1das/api/s/track',
+      headers: m1das,
+      body: `{"type":"track","event":"e","userId":"u","properties":{"deep":${deep}}}`,
+      expect: [400, 413],
+    },
+    {
+      label: 'huge string within the limit',
+      path: '/m1das/api/s/track',
+      headers: m1das,
+      body: event({ text: 'y'.repeat(30_000) }),
+      expect: [200],
+    },
+    {
+      label: 'invalid UTF-8',
+      path: '/m1das/api/s/track',
+      headers: m1das,
+      body: Buffer.concat([
+        Buffer.from('{"type":"track","event":"'),
+        Buffer.from([0xc3, 0x28, 0xff]),
+        Buffer.from('","userId":"u"}'),
+      ]),
+      expect: [200, 400],
+    },
+    {
+      label: 'gzip bomb (10 MB of zeros)',
+      path: '/m1das/v1/batch',
+      headers: { ...m1das, 'content-encoding': 'gzip' },
+      body: gzipSync(Buffer.alloc(10_000_000, 0x20)),
+      expect: [413],
+    },
+    {
+      label: 'corrupt gzip',
+      path: '/m1das/api/s/track',
+      headers: { ...m1das, 'content-encoding': 'gzip' },
+      body: Buffer.from('not gzip at all'),
+      expect: [400],
+    },
+    {
+      label: 'unsupported content encoding',
+      path: '/m1das/api/s/track',
+      headers: { ...m1das, 'content-encoding': 'br' },
+      body: event({}),
+      expect: [415],
+    },
     { label: 'empty body where one is required', path: '/m1das/api/s/track', headers: m1das, body: '', expect: [400] },
-    { label: 'NUL bytes in a field', path: '/m1das/api/s/track', headers: m1das, body: event({ nul: '\u0000\u0000' }), expect: [200] },
+    {
+      label: 'NUL bytes in a field',
+      path: '/m1das/api/s/track',
+      headers: m1das,
+      body: event({ nul: '\u0000\u0000' }),
+      expect: [200],
+    },
   ];
   try {
     for (let round = 0; round < rounds; round++) {
@@ -52,7 +145,11 @@ export async function runLimits({ rounds = 1 }: { rounds?: number } = {}): Promi
         let status: number | undefined;
         let contentType = '';
         try {
-          const response = await fetch(server.origin + bad.path, { method: 'POST', headers: bad.headers, body: typeof bad.body === 'string' ? bad.body : new Uint8Array(bad.body) });
+          const response = await fetch(server.origin + bad.path, {
+            method: 'POST',
+            headers: bad.headers,
+            body: typeof bad.body === 'string' ? bad.body : new Uint8Array(bad.body),
+          });
           status = response.status;
           contentType = response.headers.get('content-type') ?? '';
           await response.arrayBuffer();
@@ -61,7 +158,10 @@ export async function runLimits({ rounds = 1 }: { rounds?: number } = {}): Promi
         }
         count(result, status);
         const problemJson = status === undefined || status < 400 || contentType.startsWith('application/problem+json');
-        if (status === undefined || !bad.expect.includes(status) || !problemJson) result.mismatches.push(`${bad.label}: ${status ?? 'no answer'} ${contentType} (expected ${bad.expect.join(' or ')})`);
+        if (status === undefined || !bad.expect.includes(status) || !problemJson)
+          result.mismatches.push(
+            `${bad.label}: ${status ?? 'no answer'} ${contentType} (expected ${bad.expect.join(' or ')})`,
+          );
       }
     }
     const health = await fetch(`${server.origin}/healthz`);

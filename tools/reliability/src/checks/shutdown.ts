@@ -12,7 +12,13 @@ import { startServerProcess } from '@trackspec/harness';
 import { checkStoredAfterRestart } from './store-contents.js';
 import { count, emptySummary, type Summary } from './summary.js';
 
-export async function runGracefulShutdown({ loadMs, concurrency }: { loadMs: number; concurrency: number }): Promise<Summary> {
+export async function runGracefulShutdown({
+  loadMs,
+  concurrency,
+}: {
+  loadMs: number;
+  concurrency: number;
+}): Promise<Summary> {
   const summary = emptySummary('graceful shutdown (SIGTERM under load)');
   const dir = await mkdtemp(join(tmpdir(), 'trackspec-shutdown-'));
   const database = join(dir, 'events.sqlite');
@@ -27,7 +33,11 @@ export async function runGracefulShutdown({ loadMs, concurrency }: { loadMs: num
         try {
           const response = await fetch(`${server.urls.m1das}/api/s/track`, {
             method: 'POST',
-            headers: { 'content-type': 'application/json', 'x-write-key': server.credentials.m1das!.writeKey!, connection: 'close' },
+            headers: {
+              'content-type': 'application/json',
+              'x-write-key': server.credentials.m1das!.writeKey!,
+              connection: 'close',
+            },
             body: JSON.stringify({ type: 'track', event: 'shutdown_test', userId: 'u', messageId }),
           });
           count(summary, response.status);

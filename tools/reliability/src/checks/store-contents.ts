@@ -2,7 +2,11 @@ import { startServerProcess } from '@trackspec/harness';
 import type { Summary } from './summary.js';
 
 /** Every stored event, read back through the admin API as an operator would. */
-export async function readAllEvents(origin: string, adminToken: string, query = ''): Promise<Array<{ source: string; messageId: string | null }>> {
+export async function readAllEvents(
+  origin: string,
+  adminToken: string,
+  query = '',
+): Promise<Array<{ source: string; messageId: string | null }>> {
   const events: Array<{ source: string; messageId: string | null }> = [];
   let cursor: string | null = null;
   do {
@@ -17,9 +21,14 @@ export async function readAllEvents(origin: string, adminToken: string, query = 
 }
 
 /** Acknowledged ids missing from the store, and ids stored more than once (per source). */
-export function compare(acknowledged: Iterable<string>, stored: Array<{ source: string; messageId: string | null }>): { lost: string[]; duplicated: string[] } {
+export function compare(
+  acknowledged: Iterable<string>,
+  stored: Array<{ source: string; messageId: string | null }>,
+): { lost: string[]; duplicated: string[] } {
   const counts = new Map<string, number>();
-  for (const event of stored) if (event.messageId) counts.set(`${event.source} ${event.messageId}`, (counts.get(`${event.source} ${event.messageId}`) ?? 0) + 1);
+  for (const event of stored)
+    if (event.messageId)
+      counts.set(`${event.source} ${event.messageId}`, (counts.get(`${event.source} ${event.messageId}`) ?? 0) + 1);
   const storedIds = new Set(stored.map((event) => event.messageId));
   return {
     lost: [...acknowledged].filter((id) => !storedIds.has(id)),
@@ -31,7 +40,11 @@ export function compare(acknowledged: Iterable<string>, stored: Array<{ source: 
  * Restarts a server on `database`, reads the m1das events back, and records in the summary how
  * many acknowledged ids are missing (lost) and how many were stored twice.
  */
-export async function checkStoredAfterRestart(database: string, acknowledged: Set<string>, summary: Summary): Promise<void> {
+export async function checkStoredAfterRestart(
+  database: string,
+  acknowledged: Set<string>,
+  summary: Summary,
+): Promise<void> {
   const server = await startServerProcess({ database, env: { LOG_LEVEL: 'error' } });
   const stored = await readAllEvents(server.origin, server.adminToken, 'api=m1das');
   await server.stop();

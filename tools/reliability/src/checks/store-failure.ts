@@ -7,8 +7,8 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
 import { startServerProcess } from '@trackspec/harness';
+import Database from 'better-sqlite3';
 import { readAllEvents } from './store-contents.js';
 import { count, emptySummary, type Summary } from './summary.js';
 
@@ -19,7 +19,11 @@ export interface StoreFailureResult extends Summary {
 }
 
 export async function runStoreFailure({ requests }: { requests: number }): Promise<StoreFailureResult> {
-  const summary: StoreFailureResult = { ...emptySummary('store failure (write lock held by another process)'), phases: { before: [], during: [], after: [] }, storedWhileLocked: 0 };
+  const summary: StoreFailureResult = {
+    ...emptySummary('store failure (write lock held by another process)'),
+    phases: { before: [], during: [], after: [] },
+    storedWhileLocked: 0,
+  };
   const dir = await mkdtemp(join(tmpdir(), 'trackspec-store-failure-'));
   const database = join(dir, 'events.sqlite');
   const server = await startServerProcess({ database, env: { LOG_LEVEL: 'error' } });
@@ -42,12 +46,16 @@ export async function runStoreFailure({ requests }: { requests: number }): Promi
     blocker.close();
     const after = await Promise.all(Array.from({ length: requests }, (_, index) => send('after', index)));
 
-    const stored = (await readAllEvents(server.origin, server.adminToken, 'api=hellotext')) as unknown as Array<{ eventName: string }>;
+    const stored = (await readAllEvents(server.origin, server.adminToken, 'api=hellotext')) as unknown as Array<{
+      eventName: string;
+    }>;
     summary.phases = { before, during, after };
     summary.storedWhileLocked = stored.filter((event) => event.eventName.startsWith('during-')).length;
     const acknowledgedWhileLocked = during.filter((status) => status >= 200 && status < 300).length;
     summary.lost = Math.max(0, acknowledgedWhileLocked - summary.storedWhileLocked);
-    summary.notes.push(`before: ${tally(before)}; while locked: ${tally(during)}; after: ${tally(after)}; stored while locked: ${summary.storedWhileLocked}`);
+    summary.notes.push(
+      `before: ${tally(before)}; while locked: ${tally(during)}; after: ${tally(after)}; stored while locked: ${summary.storedWhileLocked}`,
+    );
   } finally {
     await server.stop({ removeData: false });
     await rm(dir, { recursive: true, force: true });

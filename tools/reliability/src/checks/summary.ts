@@ -15,7 +15,17 @@ export interface Summary {
 }
 
 export function emptySummary(check: string): Summary {
-  return { check, sent: 0, accepted: 0, rejected: 0, serverErrors: 0, lost: 0, duplicated: 0, unanswered: 0, notes: [] };
+  return {
+    check,
+    sent: 0,
+    accepted: 0,
+    rejected: 0,
+    serverErrors: 0,
+    lost: 0,
+    duplicated: 0,
+    unanswered: 0,
+    notes: [],
+  };
 }
 
 export function formatSummary(summary: Summary): string {
