@@ -29,8 +29,8 @@ describe('paths and parameters', () => {
     void m1das.POST('/api/s/{event-type}', { params: { path: { 'event-type': 'page' } }, body: { userId: 'u' } });
     // @ts-expect-error `screen` is not one of the documented event types
     void m1das.POST('/api/s/{event-type}', { params: { path: { 'event-type': 'screen' } }, body: { userId: 'u' } });
-    // @ts-expect-error project_id is an integer
     void rockstat.GET('/{service}/{event_name}/{project_id}', {
+      // @ts-expect-error project_id is an integer
       params: { path: { service: 's', event_name: 'e', project_id: 'x' } },
     });
   });
@@ -40,9 +40,9 @@ describe('bodies', () => {
   it('requires required fields and checks field types', () => {
     // @ts-expect-error hellotext needs `action`
     void hellotext.POST('/v1/attribution/events', { body: { profile: 'PROFILE_ID' } });
-    // @ts-expect-error `revenue` of a Dito event is a number
     void dito.POST('/users/{id}', {
       params: { path: { id: 'u' } },
+      // @ts-expect-error `revenue` of a Dito event is a number
       body: { event: { action: 'comprou', revenue: 'ten' } },
     });
     // @ts-expect-error a batch needs `batch`
