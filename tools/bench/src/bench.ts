@@ -3,7 +3,9 @@
  * loopback, with autocannon (same connections and duration for each, scenarios in alternation):
  * a bare Fastify (the ceiling), the server per API (validated and durably stored), a 100-event
  * batch, and a Prism mock (what a team would otherwise run). Also the typed client's overhead over
- * a raw fetch. Prints a table and writes tools/bench/results/latest.json. Not part of `npm test`.
+ * a raw fetch. Beside req/s, each row gives the CPU time of the target's processes per stored event
+ * (per request for bare Fastify and Prism): on a shared machine that ratio is steadier than req/s.
+ * Prints a table and writes tools/bench/results/latest.json. Not part of `npm test`.
  *
  * BENCH_DURATION (s, default 5), BENCH_CONNECTIONS (default 50), BENCH_ROUNDS (default 2). The
  * single-event pair also runs at 10 connections: there each request waits for its own fsync'd
@@ -17,6 +19,7 @@ import { cpus, totalmem } from 'node:os';
 import { createM1dasClient } from '@trackspec/client';
 import { startMocks, startServerProcess } from '@trackspec/harness';
 import autocannon from 'autocannon';
+import { processTreeCpuMs } from './process-cpu.js';
 
 const duration = Number(process.env.BENCH_DURATION ?? 5);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 50);
@@ -46,6 +49,8 @@ interface Result {
   p99: number;
   non2xx: number;
   errors: number;
+  /** CPU of the target's processes per stored event (per answered request for bare Fastify and Prism), µs. */
+  cpuUsPerEvent: number;
 }
 
 const trackBody = () =>
@@ -205,9 +210,10 @@ function peakRssMb(pid: number): number {
   return Math.round(Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024);
 }
 
-async function load(origin: string, scenario: Scenario): Promise<Result> {
+async function load(target: { origin: string; pid: number }, scenario: Scenario): Promise<Result> {
+  const cpuBefore = processTreeCpuMs(target.pid);
   const result = await autocannon({
-    url: origin + scenario.path,
+    url: target.origin + scenario.path,
     connections: scenario.connections ?? connections,
     duration,
     ...(scenario.overallRate ? { overallRate: scenario.overallRate } : {}),
@@ -219,9 +225,12 @@ async function load(origin: string, scenario: Scenario): Promise<Result> {
       },
     ],
   });
+  const cpuMs = processTreeCpuMs(target.pid) - cpuBefore;
+  const events = result['2xx'] * scenario.eventsPerRequest;
   return {
     name: scenario.name,
     connections: scenario.connections ?? connections,
+    cpuUsPerEvent: events ? Number(((cpuMs * 1000) / events).toFixed(1)) : 0,
     requestsPerSecond: Math.round(result.requests.average),
     eventsPerSecond: Math.round(result.requests.average * scenario.eventsPerRequest),
     p50: result.latency.p50,
@@ -281,13 +290,17 @@ async function clientOverhead(
 const bare = await spawnBare();
 const server = await startServerProcess({ env: { LOG_LEVEL: 'error' } });
 const prism = await startMocks({ apis: ['m1das'], ports: 'ephemeral' });
-const origins = { bare: bare.origin, server: server.origin, prism: prism.urls.m1das! };
+const targets = {
+  bare: { origin: bare.origin, pid: bare.child.pid! },
+  server: { origin: server.origin, pid: server.pid },
+  prism: { origin: prism.urls.m1das!, pid: prism.mocks[0]!.pid },
+};
 
 try {
   const best = new Map<string, Result>();
   for (let round = 1; round <= rounds; round++) {
     for (const scenario of scenarios) {
-      const result = await load(origins[scenario.target], scenario);
+      const result = await load(targets[scenario.target], scenario);
       const previous = best.get(scenario.name);
       if (!previous || result.requestsPerSecond > previous.requestsPerSecond) best.set(scenario.name, result);
       console.error(`round ${round}: ${scenario.name}: ${result.requestsPerSecond} req/s`);
@@ -295,7 +308,7 @@ try {
   }
   const resultOf = (scenario: Scenario) => best.get(scenario.name)!;
   const single = resultOf(serverSingle);
-  const halfRate = await load(origins.server, {
+  const halfRate = await load(targets.server, {
     ...serverSingle,
     name: 'trackspec m1das single event at half its max rate',
     overallRate: Math.max(1, Math.round(single.requestsPerSecond / 2)),
@@ -312,7 +325,7 @@ try {
   const prismRate = resultOf(prismSingle).requestsPerSecond;
   const batch = resultOf(serverBatch);
   const fewCeiling = resultOf(bareFew).requestsPerSecond;
-  const targets = {
+  const goals = {
     singleVsBare: { value: Number((single.requestsPerSecond / ceiling).toFixed(2)), target: '≥ 0.6' },
     singleVsPrism: { value: Number((single.requestsPerSecond / prismRate).toFixed(1)), target: '≥ 20' },
     batchEventsPerSecond: { value: batch.eventsPerSecond, target: '≥ 100000' },
@@ -323,21 +336,21 @@ try {
   const lines = [
     `trackspec bench — ${new Date().toISOString()} — ${cpus().length} cores (${cpus()[0]?.model.trim()}), ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}; ${connections} connections × ${duration} s, best of ${rounds} alternating rounds`,
     '',
-    '| scenario | req/s | events/s | p50 ms | p99 ms | non-2xx | × bare | × Prism |',
-    '|---|---|---|---|---|---|---|---|',
+    '| scenario | req/s | events/s | p50 ms | p99 ms | non-2xx | CPU µs/event | × bare | × Prism |',
+    '|---|---|---|---|---|---|---|---|---|',
     // Rows at 10 connections compare with the ceiling at 10 connections.
     ...results.map((result) => {
       const few = result.connections === fewConnections;
-      return `| ${result.name} | ${result.requestsPerSecond} | ${result.eventsPerSecond} | ${result.p50} | ${result.p99} | ${result.non2xx + result.errors} | ${(result.requestsPerSecond / (few ? fewCeiling : ceiling)).toFixed(2)} | ${(result.requestsPerSecond / prismRate).toFixed(1)} |`;
+      return `| ${result.name} | ${result.requestsPerSecond} | ${result.eventsPerSecond} | ${result.p50} | ${result.p99} | ${result.non2xx + result.errors} | ${result.cpuUsPerEvent} | ${(result.requestsPerSecond / (few ? fewCeiling : ceiling)).toFixed(2)} | ${(result.requestsPerSecond / prismRate).toFixed(1)} |`;
     }),
-    `| ${halfRate.name} (${Math.round(single.requestsPerSecond / 2)} req/s offered) | ${halfRate.requestsPerSecond} | ${halfRate.eventsPerSecond} | ${halfRate.p50} | ${halfRate.p99} | ${halfRate.non2xx + halfRate.errors} | | |`,
+    `| ${halfRate.name} (${Math.round(single.requestsPerSecond / 2)} req/s offered) | ${halfRate.requestsPerSecond} | ${halfRate.eventsPerSecond} | ${halfRate.p50} | ${halfRate.p99} | ${halfRate.non2xx + halfRate.errors} | ${halfRate.cpuUsPerEvent} | | |`,
     '',
     `Peak RSS: bare Fastify ${memory.bareFastifyMb} MB, trackspec server ${memory.trackspecServerMb} MB, Prism ${memory.prismMb} MB.`,
     `Typed client (defaults: retries, 10 s timeout) vs raw fetch, sequential, same request: ${overhead.clientMs} ms vs ${overhead.rawMs} ms per request (median of 20 alternating rounds), overhead ${overhead.overheadPercent} %; client-process CPU ${overhead.clientCpuUs} µs vs ${overhead.rawCpuUs} µs per request.`,
     '',
     '| target | measured | goal | met |',
     '|---|---|---|---|',
-    ...Object.entries(targets).map(
+    ...Object.entries(goals).map(
       ([name, { value, target }]) => `| ${name} | ${value} | ${target} | ${meets(value, target) ? 'yes' : 'no'} |`,
     ),
   ];
@@ -345,7 +358,7 @@ try {
   await mkdir(new URL('../results/', import.meta.url), { recursive: true });
   await writeFile(
     new URL('../results/latest.json', import.meta.url),
-    `${JSON.stringify({ date: new Date().toISOString(), machine: { cores: cpus().length, model: cpus()[0]?.model, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version }, settings: { connections, duration, rounds }, results, halfRate, memory, clientOverhead: overhead, targets }, null, 2)}\n`,
+    `${JSON.stringify({ date: new Date().toISOString(), machine: { cores: cpus().length, model: cpus()[0]?.model, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version }, settings: { connections, duration, rounds }, results, halfRate, memory, clientOverhead: overhead, targets: goals }, null, 2)}\n`,
   );
 } finally {
   await prism.stop();
