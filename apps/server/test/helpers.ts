@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../src/app.js';
 import type { ServerConfig } from '../src/config.js';
-import { openSqliteStore } from '../src/storage/sqlite-store.js';
+import { openSqliteStore } from '../src/storage/sqlite-event-store.js';
 import type { EventStore } from '../src/storage/event-store.js';
 
 export const adminToken = 'test-admin-token';

@@ -4,12 +4,8 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { InvalidCursorError, StoreUnavailableError, type NewEvent } from '../../src/storage/event-store.js';
-import {
-  SQLITE_SCHEMA_VERSION,
-  openSqliteStore,
-  type SqliteEventStore,
-  type SqliteStoreOptions,
-} from '../../src/storage/sqlite-store.js';
+import { SQLITE_SCHEMA_VERSION } from '../../src/storage/open-database.js';
+import { openSqliteStore, type SqliteEventStore, type SqliteStoreOptions } from '../../src/storage/sqlite-event-store.js';
 
 let dir: string;
 let file: string;
