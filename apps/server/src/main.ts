@@ -8,7 +8,7 @@ import { parseArgs } from 'node:util';
 import { apis } from '@trackspec/specs';
 import { basePath, buildApp } from './app.js';
 import { loadConfig } from './config.js';
-import { openSqliteStore } from './storage/sqlite-store.js';
+import { openSqliteStore } from './storage/sqlite-event-store.js';
 
 const { values } = parseArgs({ options: { config: { type: 'string' } } });
 const configPath =

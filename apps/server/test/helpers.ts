@@ -7,7 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../src/app.js';
 import type { ServerConfig } from '../src/config.js';
 import type { EventStore } from '../src/storage/event-store.js';
-import { openSqliteStore } from '../src/storage/sqlite-store.js';
+import { openSqliteStore } from '../src/storage/sqlite-event-store.js';
 
 export const adminToken = 'test-admin-token';
 export const sha1 = (text: string) => createHash('sha1').update(text).digest('hex');

@@ -24,7 +24,8 @@ export class DedupeWindow {
   private stored = 0;
 
   constructor(readonly capacity: number) {
-    if (!Number.isSafeInteger(capacity) || capacity < 0) throw new RangeError(`dedupe capacity must be a non-negative integer, got ${capacity}`);
+    if (!Number.isSafeInteger(capacity) || capacity < 0)
+      throw new RangeError(`dedupe capacity must be a non-negative integer, got ${capacity}`);
     const slots = 2 ** Math.ceil(Math.log2(Math.max(2, capacity * 2)));
     this.keys = new Float64Array(slots);
     this.rowIds = new Float64Array(slots);

@@ -21,7 +21,11 @@ describe('DedupeWindow', () => {
     window.remember('s', 'a', 1);
     window.remember('s', 'b', 2);
     window.remember('s', 'c', 3);
-    expect([window.candidate('s', 'a'), window.candidate('s', 'b'), window.candidate('s', 'c')]).toEqual([undefined, 2, 3]);
+    expect([window.candidate('s', 'a'), window.candidate('s', 'b'), window.candidate('s', 'c')]).toEqual([
+      undefined,
+      2,
+      3,
+    ]);
     expect(window.size).toBe(2);
   });
 
@@ -54,7 +58,10 @@ describe('DedupeWindow under churn', () => {
     const window = new DedupeWindow(capacity);
     const recent: Array<[string, number]> = [];
     let seed = 42;
-    const random = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32);
+    const random = () => {
+      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+      return seed / 2 ** 32;
+    };
     for (let rowId = 1; rowId <= 20_000; rowId++) {
       const id = `m-${Math.floor(random() * 500)}`;
       // Remember only what the store would: pairs not already in the window.
@@ -65,7 +72,8 @@ describe('DedupeWindow under churn', () => {
       }
       if (rowId % 97 === 0) {
         const expected = new Map(recent);
-        for (let probe = 0; probe < 500; probe++) expect(window.candidate('s', `m-${probe}`)).toBe(expected.get(`m-${probe}`));
+        for (let probe = 0; probe < 500; probe++)
+          expect(window.candidate('s', `m-${probe}`)).toBe(expected.get(`m-${probe}`));
         expect(window.size).toBe(expected.size);
       }
     }

@@ -1,38 +1,15 @@
 /**
  * The synchronous core of the SQLite store: one connection, group-committed inserts with
  * deduplication against a window of recent message ids, and the read queries. It runs on the
- * store's writer thread (sqlite-writer.ts), so fsyncs and B-tree work never block the thread that
+ * store's writer thread (writer-thread.ts), so fsyncs and B-tree work never block the thread that
  * serves HTTP.
  */
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import { DedupeWindow } from './dedupe-window.js';
-import type { EventFilter } from './event-store.js';
+import { COLUMN_COUNT, type ColumnValue, type EventRow, INSERT_COLUMNS, type ListQuery } from './event-rows.js';
 
-/** Insert columns; an append carries their values flat, row after row, in this order. */
-export const INSERT_COLUMNS = ['api', 'source', 'type', 'event_name', 'user_id', 'anonymous_id', 'message_id', 'timestamp', 'received_at', 'payload'] as const;
-export type InsertColumn = (typeof INSERT_COLUMNS)[number];
-export const COLUMN_COUNT = INSERT_COLUMNS.length;
 const SOURCE = INSERT_COLUMNS.indexOf('source');
 const MESSAGE_ID = INSERT_COLUMNS.indexOf('message_id');
-
-export type ColumnValue = string | null;
-
-export interface EventRow {
-  id: number;
-  api: string;
-  source: string;
-  type: string;
-  event_name: string | null;
-  user_id: string | null;
-  anonymous_id: string | null;
-  message_id: string | null;
-  timestamp: string | null;
-  received_at: string;
-  payload: string;
-}
-
-/** A list query: the filter's equalities and times (checked and normalised by the caller), a row id to start after and a row count. */
-export type ListQuery = Pick<EventFilter, 'api' | 'source' | 'type' | 'messageId' | 'from' | 'to'> & { afterId: number; take: number };
 
 /** Per appended row: its id (the earlier row's for a duplicate), and 1 where it was a duplicate. */
 export interface AppendOutcome {
@@ -135,7 +112,11 @@ export class EventDatabase {
     let offset = 0;
     return groups.map((group) => {
       const length = group.length / COLUMN_COUNT;
-      const outcome = { ids: ids.slice(offset, offset + length), duplicates: duplicates.slice(offset, offset + length), transaction };
+      const outcome = {
+        ids: ids.slice(offset, offset + length),
+        duplicates: duplicates.slice(offset, offset + length),
+        transaction,
+      };
       offset += length;
       return outcome;
     });
@@ -158,11 +139,15 @@ export class EventDatabase {
     for (let start = 0; start < inserts.length; start += INSERT_CHUNK) {
       const chunk = inserts.slice(start, start + INSERT_CHUNK);
       const params: ColumnValue[] = [];
-      for (const row of chunk) for (let column = 0; column < COLUMN_COUNT; column++) params.push(rows[row * COLUMN_COUNT + column]!);
+      for (const row of chunk) {
+        for (let column = 0; column < COLUMN_COUNT; column++) params.push(rows[row * COLUMN_COUNT + column]!);
+      }
       const { changes, lastInsertRowid } = this.insertStatement(chunk.length).run(params);
       if (changes !== chunk.length) throw new Error(`inserted ${changes} of ${chunk.length} rows`);
       const last = Number(lastInsertRowid);
-      chunk.forEach((row, index) => (ids[row] = last - chunk.length + 1 + index));
+      chunk.forEach((row, index) => {
+        ids[row] = last - chunk.length + 1 + index;
+      });
     }
   }
 
@@ -170,7 +155,8 @@ export class EventDatabase {
     let statement = this.inserts.get(rowCount);
     if (!statement) {
       const row = `(${INSERT_COLUMNS.map(() => '?').join(', ')})`;
-      statement = this.db.prepare(`INSERT INTO events (${INSERT_COLUMNS.join(', ')}) VALUES ${Array(rowCount).fill(row).join(', ')}`);
+      const values = Array(rowCount).fill(row).join(', ');
+      statement = this.db.prepare(`INSERT INTO events (${INSERT_COLUMNS.join(', ')}) VALUES ${values}`);
       this.inserts.set(rowCount, statement);
     }
     return statement;

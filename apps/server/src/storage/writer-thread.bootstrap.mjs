@@ -3,4 +3,4 @@
 import { register } from 'tsx/esm/api';
 
 register();
-await import('./sqlite-writer.ts');
+await import('./writer-thread.ts');

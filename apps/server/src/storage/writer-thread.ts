@@ -1,13 +1,14 @@
 /**
  * The store's writer thread: owns the SQLite connection and answers the main thread's requests in
  * the order sent. Appends that arrive while a commit runs are committed together (group commit).
- * Started by sqlite-store.ts; not imported anywhere else.
+ * Runs only as a worker's entry, started by writer-connection.ts through writer-thread.bootstrap.mjs.
  */
 import { parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads';
 import Database from 'better-sqlite3';
-import { openEventDatabase } from './sqlite-database.js';
-import { EventDatabase, type AppendOutcome } from './sqlite-events.js';
-import type { WriterError, WriterReply, WriterRequest, WriterSettings } from './sqlite-store.js';
+import { messageOf } from './error-message.js';
+import { type AppendOutcome, EventDatabase } from './event-database.js';
+import { openEventDatabase } from './open-database.js';
+import type { WriterError, WriterReply, WriterRequest, WriterSettings } from './writer-protocol.js';
 
 const settings = workerData as WriterSettings;
 const port = parentPort!;
@@ -37,7 +38,11 @@ type AppendRequest = Extract<WriterRequest, { kind: 'append' }>;
 port.on('message', (first: WriterRequest) => {
   // Appends that queued while the last commit ran are committed together: one fsync for all.
   const appends: AppendRequest[] = [];
-  for (let request: WriterRequest | undefined = first; request; request = receiveMessageOnPort(port)?.message as WriterRequest | undefined) {
+  for (
+    let request: WriterRequest | undefined = first;
+    request;
+    request = receiveMessageOnPort(port)?.message as WriterRequest | undefined
+  ) {
     if (request.kind === 'append') {
       appends.push(request);
       continue;
@@ -59,15 +64,22 @@ function commit(appends: readonly AppendRequest[]): void {
   try {
     outcomes = database().append(appends.flatMap((request) => request.groups));
   } catch (error) {
-    const failure: WriterError = { ...describe(error, error === openError), ...(events ? { transaction: events.transactionCount } : {}) };
+    const failure: WriterError = {
+      ...describe(error, error === openError),
+      ...(events ? { transaction: events.transactionCount } : {}),
+    };
     for (const { seq } of appends) port.postMessage({ seq, ok: false, error: failure } satisfies WriterReply);
     return;
   }
   let next = 0;
   for (const { seq, groups } of appends) {
-    const result = outcomes.slice(next, (next += groups.length));
+    const result = outcomes.slice(next, next + groups.length);
+    next += groups.length;
     // The typed arrays move to the main thread instead of being copied.
-    port.postMessage({ seq, ok: true, result } satisfies WriterReply, result.flatMap((outcome) => [outcome.ids.buffer as ArrayBuffer, outcome.duplicates.buffer as ArrayBuffer]));
+    port.postMessage(
+      { seq, ok: true, result } satisfies WriterReply,
+      result.flatMap((outcome) => [outcome.ids.buffer as ArrayBuffer, outcome.duplicates.buffer as ArrayBuffer]),
+    );
   }
 }
 
@@ -75,7 +87,12 @@ function answer(request: Exclude<WriterRequest, { kind: 'append' | 'close' }>): 
   let reply: WriterReply;
   try {
     const events = database();
-    const result = request.kind === 'list' ? events.list(request.query) : request.kind === 'get' ? events.get(request.id) : events.ping();
+    const result =
+      request.kind === 'list'
+        ? events.list(request.query)
+        : request.kind === 'get'
+          ? events.get(request.id)
+          : events.ping();
     reply = { seq: request.seq, ok: true, result };
   } catch (error) {
     reply = { seq: request.seq, ok: false, error: describe(error, error === openError) };
@@ -98,7 +115,7 @@ function close(seq: number): void {
 function describe(error: unknown, openFailed: boolean): WriterError {
   const code = (error as { code?: unknown } | undefined)?.code;
   return {
-    message: error instanceof Error ? error.message : String(error),
+    message: messageOf(error),
     unavailable: openFailed || error instanceof Database.SqliteError,
     ...(typeof code === 'string' ? { code } : {}),
   };

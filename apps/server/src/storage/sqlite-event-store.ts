@@ -1,0 +1,229 @@
+/**
+ * EventStore on SQLite (better-sqlite3): WAL journal with synchronous=FULL so an acknowledged event
+ * survives a crash or power loss, and group commit so that durability costs one fsync per group of
+ * requests rather than per request. The connection lives on a writer thread (writer-thread.ts, reached
+ * through writer-connection.ts): while it commits one group, this thread goes on parsing and validating
+ * the next, which the writer then commits together. Retries are deduplicated against a window of recent
+ * message ids held in memory (dedupe-window.ts), not a unique index.
+ */
+import { messageOf } from './error-message.js';
+import type { AppendOutcome } from './event-database.js';
+import {
+  type ColumnValue,
+  type EventRow,
+  parseRowId,
+  toColumnValues,
+  toEventPage,
+  toListQuery,
+  toStoredEvent,
+} from './event-rows.js';
+import {
+  type AppendResult,
+  type EventFilter,
+  type EventPage,
+  type EventStore,
+  type NewEvent,
+  type StoredEvent,
+  StoreUnavailableError,
+} from './event-store.js';
+import { isFilePath, openEventDatabase } from './open-database.js';
+import { WriterConnection } from './writer-connection.js';
+import type { WriterSettings } from './writer-protocol.js';
+
+export interface SqliteStoreOptions {
+  /**
+   * How long a write waits for another connection's lock before failing (the
+   * writer thread waits; requests get 503). Default 2000 ms.
+   */
+  busyTimeoutMs?: number;
+  /**
+   * How many of the most recent events with a message id are remembered for
+   * deduplication (default 1,000,000; about 48 bytes each). A retry of an
+   * event older than that is stored again.
+   */
+  dedupeWindow?: number;
+  /** The writer thread's entry module (tests wrap it to make the thread die). */
+  writerEntry?: URL;
+}
+
+/** Counters for tests and ops; `transactions` counts committed group commits. */
+interface SqliteStoreStats {
+  appendCalls: number;
+  transactions: number;
+  failedTransactions: number;
+  eventsStored: number;
+  duplicates: number;
+}
+
+export interface SqliteEventStore extends EventStore {
+  stats(): SqliteStoreStats;
+}
+
+const DEFAULT_BUSY_TIMEOUT_MS = 2000;
+const DEFAULT_DEDUPE_WINDOW = 1_000_000;
+
+interface PendingAppend {
+  values: ColumnValue[];
+  count: number;
+  resolve(results: AppendResult[]): void;
+  reject(error: unknown): void;
+}
+
+/**
+ * Opens (creating if needed) the database file, migrates its schema and starts the writer thread.
+ * Throws StoreUnavailableError if the file cannot be opened or migrated. `':memory:'` gives a
+ * private in-memory store.
+ */
+export function openSqliteStore(path: string, options: SqliteStoreOptions = {}): SqliteEventStore {
+  const settings: WriterSettings = {
+    path,
+    busyTimeoutMs: options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS,
+    dedupeWindow: options.dedupeWindow ?? DEFAULT_DEDUPE_WINDOW,
+  };
+  // Open and migrate here first, so that a bad path fails the caller now, not its first request.
+  if (isFilePath(path)) {
+    try {
+      openEventDatabase(path, settings.busyTimeoutMs).close();
+    } catch (error) {
+      throw new StoreUnavailableError(`cannot open event store at ${path}: ${messageOf(error)}`, { cause: error });
+    }
+  }
+  return new SqliteStore(settings, options.writerEntry);
+}
+
+class SqliteStore implements SqliteEventStore {
+  private readonly writer: WriterConnection;
+  private pending: PendingAppend[] = [];
+  /** The writer's number of the last transaction counted in the stats. */
+  private lastTransaction = 0;
+  private flushScheduled: NodeJS.Immediate | undefined;
+  private closing: Promise<void> | undefined;
+  private readonly counters: SqliteStoreStats = {
+    appendCalls: 0,
+    transactions: 0,
+    failedTransactions: 0,
+    eventsStored: 0,
+    duplicates: 0,
+  };
+
+  constructor(settings: WriterSettings, writerEntry: URL | undefined) {
+    this.writer = new WriterConnection(settings, (error) => this.failPending(error), writerEntry);
+  }
+
+  async append(events: readonly NewEvent[]): Promise<AppendResult[]> {
+    this.assertOpen();
+    // Serialise before queueing so a bad event fails its own call, not the group.
+    const values = toColumnValues(events);
+    if (events.length === 0) return [];
+    return new Promise<AppendResult[]>((resolve, reject) => {
+      this.pending.push({ values, count: events.length, resolve, reject });
+      // setImmediate (not a microtask) also gathers requests parsed in the same I/O phase.
+      this.flushScheduled ??= setImmediate(() => {
+        this.flushScheduled = undefined;
+        this.flush();
+      });
+    });
+  }
+
+  async list(filter: EventFilter): Promise<EventPage> {
+    this.assertOpen();
+    const query = toListQuery(filter);
+    const rows = (await this.writer.call({ kind: 'list', query })) as EventRow[];
+    return toEventPage(rows, filter.limit);
+  }
+
+  async get(id: string): Promise<StoredEvent | undefined> {
+    this.assertOpen();
+    const rowId = parseRowId(id);
+    if (rowId === undefined) return undefined;
+    const row = (await this.writer.call({ kind: 'get', id: rowId })) as EventRow | undefined;
+    return row && toStoredEvent(row);
+  }
+
+  async ping(): Promise<void> {
+    this.assertOpen();
+    try {
+      await this.writer.call({ kind: 'ping' });
+    } catch (error) {
+      throw new StoreUnavailableError(`event store is not ready: ${messageOf(error)}`, { cause: error });
+    }
+  }
+
+  /** Idempotent, so several shutdown hooks may call it. Appends accepted before it still get their commit. */
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      if (this.flushScheduled) clearImmediate(this.flushScheduled);
+      this.flushScheduled = undefined;
+      // The writer answers in order: these appends are committed before it closes.
+      this.flush();
+      try {
+        await this.writer.close();
+      } catch (error) {
+        throw new StoreUnavailableError(`cannot close event store: ${messageOf(error)}`, { cause: error });
+      }
+    })();
+    return this.closing;
+  }
+
+  stats(): SqliteStoreStats {
+    return { ...this.counters };
+  }
+
+  /**
+   * Sends every pending append to the writer as one group, without waiting for the groups before
+   * it: the writer commits whatever has queued in one transaction.
+   */
+  private flush(): void {
+    const group = this.pending;
+    this.pending = [];
+    if (group.length === 0) return;
+    this.counters.appendCalls += group.length;
+    this.writer.call({ kind: 'append', groups: group.map((append) => append.values) }).then(
+      (result) => this.settleGroup(group, result as AppendOutcome[]),
+      (error: unknown) => {
+        const transaction = (error as { transaction?: number }).transaction;
+        if (transaction !== undefined && transaction > this.lastTransaction) {
+          this.lastTransaction = transaction;
+          this.counters.failedTransactions += 1;
+        }
+        const failure =
+          error instanceof StoreUnavailableError
+            ? error
+            : new StoreUnavailableError(`could not store events: ${messageOf(error)}`, { cause: error });
+        for (const { reject } of group) reject(failure);
+      },
+    );
+  }
+
+  /** Resolves each append of the group with its outcome (the writer answers one per append, in order). */
+  private settleGroup(group: readonly PendingAppend[], outcomes: readonly AppendOutcome[]): void {
+    group.forEach(({ count, resolve }, index) => {
+      const { ids, duplicates, transaction } = outcomes[index]!;
+      // Several appends share one transaction; count it once.
+      if (transaction > this.lastTransaction) {
+        this.lastTransaction = transaction;
+        this.counters.transactions += 1;
+      }
+      const results: AppendResult[] = new Array(count);
+      for (let row = 0; row < count; row++) {
+        const duplicate = duplicates[row] === 1;
+        if (duplicate) this.counters.duplicates += 1;
+        else this.counters.eventsStored += 1;
+        results[row] = { id: String(ids[row]), duplicate };
+      }
+      resolve(results);
+    });
+  }
+
+  /** The writer died: appends not yet sent to it fail with it too (none was acknowledged). */
+  private failPending(error: StoreUnavailableError): void {
+    const pending = this.pending;
+    this.pending = [];
+    for (const { reject } of pending) reject(error);
+  }
+
+  private assertOpen(): void {
+    if (this.closing) throw new StoreUnavailableError('event store is closed');
+    if (this.writer.down) throw this.writer.down;
+  }
+}
