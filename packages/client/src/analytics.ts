@@ -1,12 +1,12 @@
 /**
  * A Segment-style batching queue for m1das: `track/identify/page/group` enqueue an event (with
  * `messageId` and `timestamp` filled when absent); the queue sends `/v1/batch` requests when it
- * holds `flushAt` events or `flushInterval` ms after the first queued one, each under 500 KB, with
- * `sentAt` set at send time and the client's retries. Every event ends acknowledged or reported
- * to `onError`: none is dropped silently.
+ * holds `flushAt` events or `flushInterval` ms after the first queued one, each within the spec's
+ * body limit, with `sentAt` set at send time and the client's retries. Every event ends
+ * acknowledged or reported to `onError`: none is dropped silently.
  */
 
-import type { m1das } from '@trackspec/types';
+import { apiFacts, type m1das } from '@trackspec/types';
 import { createM1dasClient, type M1dasClient, type M1dasClientOptions } from './apis/m1das.js';
 import { EventRejectedError } from './errors.js';
 
@@ -23,9 +23,9 @@ export interface AnalyticsOptions extends Partial<M1dasClientOptions> {
   flushAt?: number;
   /** Send this many ms after the first event is queued (default 10 s). */
   flushInterval?: number;
-  /** Largest event accepted, in bytes of JSON (default 32 KB, the API's limit). */
+  /** Largest event accepted, in bytes of JSON (default: the spec's `x-max-event-bytes` of `/v1/batch`). */
   maxEventBytes?: number;
-  /** Largest batch request body, in bytes of JSON (default 500 KB, the API's limit). */
+  /** Largest batch request body, in bytes of JSON (default: the spec's `x-max-body-bytes` of `/v1/batch`). */
   maxBatchBytes?: number;
   /** Told about every event that failed for good (default: console.error). */
   onError?: (error: Error, events: QueuedEvent[]) => void;
@@ -37,6 +37,9 @@ export interface FlushResult {
   /** Events that failed for good (each reported to `onError`). */
   failed: number;
 }
+
+/** The `/v1/batch` limits of the m1das spec (generated from it by @trackspec/types). */
+const batchLimits = apiFacts.m1das.operations.ingestBatch;
 
 const encoder = new TextEncoder();
 const byteLength = (value: unknown) => encoder.encode(JSON.stringify(value)).byteLength;
@@ -61,8 +64,8 @@ export class Analytics {
     this.#client = options.client ?? createM1dasClient(options as M1dasClientOptions);
     this.#flushAt = Math.max(1, options.flushAt ?? 15);
     this.#flushInterval = options.flushInterval ?? 10_000;
-    this.#maxEventBytes = options.maxEventBytes ?? 32 * 1024;
-    this.#maxBatchBytes = options.maxBatchBytes ?? 500 * 1024;
+    this.#maxEventBytes = options.maxEventBytes ?? batchLimits.maxEventBytes;
+    this.#maxBatchBytes = options.maxBatchBytes ?? batchLimits.maxBodyBytes;
     this.#onError =
       options.onError ??
       ((error, events) => console.error(`trackspec analytics: ${events.length} event(s) failed:`, error));

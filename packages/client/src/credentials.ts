@@ -1,4 +1,7 @@
-/** openapi-fetch middleware that put an API's credentials where its spec says they go. */
+/**
+ * openapi-fetch middleware for credentials: the ones a spec's security schemes describe are placed by
+ * `specCredentials` (./api-client.ts); these are the rest (bodies, form fields) and `createBearerClient`'s.
+ */
 import type { Middleware } from 'openapi-fetch';
 import { type AnyRequest, withChanges } from './outgoing-request.js';
 
@@ -18,11 +21,6 @@ export function headerCredential(name: string, value: string): Middleware {
   };
 }
 
-/** HTTP Basic with `username:password` (an empty password keeps the trailing colon). */
-export function basicCredential(username: string, password = ''): Middleware {
-  return headerCredential('Authorization', `Basic ${base64(`${username}:${password}`)}`);
-}
-
 export function bearerCredential(token: string): Middleware {
   return headerCredential('Authorization', `Bearer ${token}`);
 }
@@ -32,32 +30,19 @@ export function bearerCredential(token: string): Middleware {
 const requestOf = (params: { request: Request }) => params.request as AnyRequest;
 const asRequest = (request: AnyRequest) => request as Request;
 
-export function queryCredential(name: string, value: string): Middleware {
-  return {
-    onRequest(params) {
-      const request = requestOf(params);
-      const url = new URL(request.url);
-      if (url.searchParams.has(name)) return asRequest(request);
-      url.searchParams.set(name, value);
-      return asRequest(withChanges(request, { url: url.href }));
-    },
-  };
-}
-
 const isJson = (request: AnyRequest) => /^application\/(.+\+)?json\b/i.test(request.headers.get('content-type') ?? '');
 const isForm = (request: AnyRequest) =>
   /^application\/x-www-form-urlencoded\b/i.test(request.headers.get('content-type') ?? '');
 
 /**
- * A key that travels in the JSON body (added when the body lacks it) and, for a request without
- * a body, in the query string (TTO's `api_key`).
+ * A key that travels in the JSON body, added when the body lacks it (TTO's `api_key`: a place no
+ * security scheme can describe).
  */
-export function bodyOrQueryCredential(name: string, value: string): Middleware {
-  const inQuery = queryCredential(name, value);
+export function bodyCredential(name: string, value: string): Middleware {
   return {
     async onRequest(params) {
       const request = requestOf(params);
-      if (!request.body || !isJson(request)) return inQuery.onRequest!(params);
+      if (!request.body || !isJson(request)) return asRequest(request);
       const body = (await request.clone().json()) as unknown;
       if (!body || typeof body !== 'object' || Array.isArray(body) || name in body) return asRequest(request);
       return asRequest(withChanges(request, { body: JSON.stringify({ [name]: value, ...body }) }));

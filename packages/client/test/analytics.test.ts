@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createAnalytics, EventRejectedError, type QueuedEvent } from '../src/index.js';
+import { apiFacts, createAnalytics, EventRejectedError, type QueuedEvent } from '../src/index.js';
 import { json, scriptedFetch } from './fake-fetch.js';
 
 const baseUrl = 'http://127.0.0.1:9';
@@ -56,16 +56,37 @@ describe('Analytics queue', () => {
     expect(analytics.pending).toBe(0);
   });
 
-  it('rejects an event over 32 KB locally, with a clear error', () => {
+  // The limits of the m1das spec's /v1/batch request body, as the client was generated with them.
+  const { maxEventBytes, maxBodyBytes } = apiFacts.m1das.operations.ingestBatch;
+  /** A track event of exactly `bytes` bytes of JSON once the queue has added messageId and timestamp. */
+  const eventOf = (bytes: number) => {
+    const frame = { event: 'big', userId: 'u', properties: { blob: '' } };
+    const filled = { ...frame, type: 'track', messageId: crypto.randomUUID(), timestamp: new Date().toISOString() };
+    return { ...frame, properties: { blob: 'x'.repeat(bytes - JSON.stringify(filled).length) } };
+  };
+
+  it("rejects an event over the spec's x-max-event-bytes locally, with a clear error, and takes one at the limit", () => {
     const { analytics, requests } = setup();
-    expect(() => analytics.track({ event: 'big', userId: 'u', properties: { blob: 'x'.repeat(33 * 1024) } })).toThrow(
-      EventRejectedError,
-    );
-    expect(() => analytics.track({ event: 'big', userId: 'u', properties: { blob: 'x'.repeat(33 * 1024) } })).toThrow(
-      /at most 32768/,
+    expect(() => analytics.track(eventOf(maxEventBytes + 1))).toThrow(EventRejectedError);
+    expect(() => analytics.track(eventOf(maxEventBytes + 1))).toThrow(
+      new RegExp(`is ${maxEventBytes + 1} bytes of JSON; the API accepts at most ${maxEventBytes}$`),
     );
     expect(analytics.pending).toBe(0);
+    analytics.track(eventOf(maxEventBytes));
+    expect(analytics.pending).toBe(1);
     expect(requests).toHaveLength(0);
+  });
+
+  it("keeps every batch within the spec's x-max-body-bytes of /v1/batch by default", async () => {
+    const { analytics, requests } = setup({ flushAt: 1_000 });
+    const count = Math.ceil((2 * maxBodyBytes) / maxEventBytes);
+    for (let index = 0; index < count; index++) analytics.track(eventOf(maxEventBytes));
+    expect(await analytics.flush()).toEqual({ sent: count, failed: 0 });
+    expect(requests.length).toBeGreaterThanOrEqual(2);
+    for (const sent of requests)
+      expect(new TextEncoder().encode(sent.body).byteLength).toBeLessThanOrEqual(maxBodyBytes);
+    // Full batches, not one event each: the queue packs up to the limit.
+    expect(requests.length).toBeLessThanOrEqual(3);
   });
 
   it('keeps every batch under maxBatchBytes', async () => {

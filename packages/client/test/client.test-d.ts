@@ -3,6 +3,8 @@
 import { describe, expectTypeOf, it } from 'vitest';
 import {
   type ApiError,
+  apiFacts,
+  createApiClient,
   createDitoClient,
   createHellotextClient,
   createM1dasClient,
@@ -76,5 +78,26 @@ describe('results', () => {
     });
     expectTypeOf(data.key).toBeString();
     expectTypeOf(data.id).toBeString();
+  });
+});
+
+describe('the generic client', () => {
+  it('types paths and results from the API named, and credentials by its security scheme names', async () => {
+    const client = createApiClient('hellotext', { baseUrl, credentials: { bearerToken: 't' }, throwOnError: true });
+    const { data } = await client.POST('/v1/attribution/events', { body: { action: 'a', profile: 'p' } });
+    expectTypeOf(data.state).toEqualTypeOf<'ok'>();
+    // @ts-expect-error hellotext needs `action`
+    void client.POST('/v1/attribution/events', { body: { profile: 'p' } });
+    // @ts-expect-error not a security scheme of the hellotext spec
+    createApiClient('hellotext', { baseUrl, credentials: { writeKeyHeader: 'k' } });
+    // @ts-expect-error not a registered API
+    createApiClient('sixth', { baseUrl });
+  });
+
+  it('exposes the facts as literal types (the m1das batch limits are numbers known at compile time)', () => {
+    expectTypeOf(apiFacts.m1das.operations.ingestBatch.maxEventBytes).toBeNumber();
+    expectTypeOf<keyof typeof apiFacts.m1das.securitySchemes>().toEqualTypeOf<
+      'writeKeyHeader' | 'basicAuth' | 'writeKeyQuery'
+    >();
   });
 });

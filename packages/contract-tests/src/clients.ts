@@ -1,14 +1,17 @@
-/** The typed client of each API, as a user would create it (retries off: the suite sees every answer). */
+/**
+ * The typed client of each API, as a user would create it (retries off: the suite sees every
+ * answer). An API with a client factory of its own (credentials a spec cannot place: in bodies,
+ * form fields, a signature) is created with it; every other API gets the generic client, with the
+ * target's credentials by security scheme name, placed from the facts of the spec under test.
+ */
 import {
-  createAdminClient,
+  createApiClient,
   createDitoClient,
-  createHellotextClient,
   createM1dasClient,
-  createRockstatClient,
   createTtoClient,
-  createTypedClient,
   type TypedClient,
 } from '@trackspec/client';
+import { deriveApiFacts, loadDereferenced } from '@trackspec/specs';
 
 type Credentials = Record<string, string | undefined>;
 type Factory = (baseUrl: string, credentials: Credentials) => TypedClient<any>;
@@ -18,12 +21,11 @@ const factories: Record<string, Factory> = {
   m1das: (baseUrl, { writeKey = '' }) => createM1dasClient({ baseUrl, writeKey, retry }),
   tto: (baseUrl, { apiKey = '' }) => createTtoClient({ baseUrl, apiKey, retry }),
   dito: (baseUrl, { apiKey = '', secret = '' }) => createDitoClient({ baseUrl, apiKey, secret, retry }),
-  hellotext: (baseUrl, { token = '' }) => createHellotextClient({ baseUrl, token, retry }),
-  rockstat: (baseUrl) => createRockstatClient({ baseUrl, retry }),
-  admin: (baseUrl, { token = '' }) => createAdminClient({ baseUrl, token, retry }),
 };
 
-/** An API without a dedicated factory gets the generic typed client (no credentials of its own). */
 export function clientFor(api: string, baseUrl: string, credentials: Credentials = {}): TypedClient<any> {
-  return (factories[api] ?? ((url) => createTypedClient({ baseUrl: url, retry })))(baseUrl, credentials);
+  const factory = factories[api];
+  if (factory) return factory(baseUrl, credentials);
+  // The registry's own spec (the one the cases come from), not the facts this build of the client knows.
+  return createApiClient<any>(deriveApiFacts(loadDereferenced(api)), { baseUrl, credentials, retry });
 }

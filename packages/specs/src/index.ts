@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { ApiEntry, Registry } from './registry.js';
 
 export type { ApiEntry, Registry } from './registry.js';
@@ -13,42 +13,73 @@ export type OpenApiDocument = Record<string, unknown> & {
   components?: Record<string, Record<string, unknown>>;
 };
 
-const bundledDir = new URL('../bundled/', import.meta.url);
-
-function readJson<T>(relative: string): T {
-  return JSON.parse(readFileSync(new URL(relative, bundledDir), 'utf8')) as T;
-}
-
-/** Every registered API, in registry order. */
-export const apis: readonly ApiEntry[] = Object.freeze(readJson<Registry>('registry.json').apis);
-
-/** Registry names, e.g. `['m1das', 'tto', ...]`. */
-export const apiNames: readonly string[] = Object.freeze(apis.map((api) => api.name));
-
-export function getApi(name: string): ApiEntry {
-  const api = apis.find((candidate) => candidate.name === name);
-  if (!api) throw new Error(`Unknown API "${name}"; registered: ${apiNames.join(', ')}`);
-  return api;
-}
-
 export type BundleKind = keyof ApiEntry['files'];
 
-/** Absolute path of one of an API's bundle files. */
-export function bundlePath(name: string, kind: BundleKind = 'bundled'): string {
-  return fileURLToPath(new URL(getApi(name).files[kind], bundledDir));
+/** The APIs of one bundle folder (`registry.json` and the bundles `scripts/bundle.ts` wrote there). */
+export interface BundledRegistry {
+  /** The bundle folder, absolute. */
+  dir: string;
+  /** Every registered API, in registry order. */
+  apis: readonly ApiEntry[];
+  /** Registry names, e.g. `['m1das', 'tto', ...]`. */
+  apiNames: readonly string[];
+  getApi(name: string): ApiEntry;
+  /** Absolute path of one of an API's bundle files. */
+  bundlePath(name: string, kind?: BundleKind): string;
+  /** The bundled document (internal `$ref`s kept). A fresh copy on every call. */
+  loadBundled(name: string): OpenApiDocument;
+  /** The fully dereferenced document (no `$ref`). A fresh copy on every call. */
+  loadDereferenced(name: string): OpenApiDocument;
 }
+
+/** The registry of a bundle folder other than this package's own (e.g. `bundle.ts --out <dir>`). */
+export function createRegistry(dir: string | URL): BundledRegistry {
+  const base = typeof dir === 'string' ? pathToFileURL(dir.endsWith('/') ? dir : `${dir}/`) : dir;
+  const readJson = <T>(relative: string): T => JSON.parse(readFileSync(new URL(relative, base), 'utf8')) as T;
+  const apis: readonly ApiEntry[] = Object.freeze(readJson<Registry>('registry.json').apis);
+  const apiNames: readonly string[] = Object.freeze(apis.map((api) => api.name));
+  const getApi = (name: string): ApiEntry => {
+    const api = apis.find((candidate) => candidate.name === name);
+    if (!api) throw new Error(`Unknown API "${name}"; registered: ${apiNames.join(', ')}`);
+    return api;
+  };
+  return {
+    dir: fileURLToPath(base),
+    apis,
+    apiNames,
+    getApi,
+    bundlePath: (name, kind = 'bundled') => fileURLToPath(new URL(getApi(name).files[kind], base)),
+    loadBundled: (name) => readJson<OpenApiDocument>(getApi(name).files.bundled),
+    loadDereferenced: (name) => readJson<OpenApiDocument>(getApi(name).files.dereferenced),
+  };
+}
+
+/**
+ * The registry every tool uses: this package's `bundled/`, or the folder `TRACKSPEC_BUNDLED_DIR`
+ * names (a registry bundled elsewhere, e.g. by the add-an-API test, so that mocks, clients and the
+ * contract suite run on it unchanged).
+ */
+const registry = createRegistry(process.env.TRACKSPEC_BUNDLED_DIR || new URL('../bundled/', import.meta.url));
+
+/** Every registered API, in registry order. */
+export const apis: readonly ApiEntry[] = registry.apis;
+
+/** Registry names, e.g. `['m1das', 'tto', ...]`. */
+export const apiNames: readonly string[] = registry.apiNames;
+
+export const getApi: (name: string) => ApiEntry = registry.getApi;
+
+/** Absolute path of one of an API's bundle files. */
+export const bundlePath: (name: string, kind?: BundleKind) => string = registry.bundlePath;
 
 /** The bundled document (internal `$ref`s kept). A fresh copy on every call. */
-export function loadBundled(name: string): OpenApiDocument {
-  return readJson<OpenApiDocument>(getApi(name).files.bundled);
-}
+export const loadBundled: (name: string) => OpenApiDocument = registry.loadBundled;
 
 /** The fully dereferenced document (no `$ref`). A fresh copy on every call. */
-export function loadDereferenced(name: string): OpenApiDocument {
-  return readJson<OpenApiDocument>(getApi(name).files.dereferenced);
-}
+export const loadDereferenced: (name: string) => OpenApiDocument = registry.loadDereferenced;
 
 export { createAjv, type ErrorObject, type ValidateFunction } from './ajv.js';
+export { type ApiFacts, deriveApiFacts, identifierOf, type OperationFacts, type SecuritySchemeFacts } from './facts.js';
 export { type Mutation, type MutationKind, objectShape, schemaBreakingMutations } from './mutations.js';
 export { documentedResponse, responseProblems } from './responses.js';
 export {

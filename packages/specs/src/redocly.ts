@@ -20,20 +20,23 @@ export interface RegisteredApi {
   root: string;
 }
 
-/** The `apis:` entries of the root `redocly.yaml`, in file order. */
-export function readRegisteredApis(): RegisteredApi[] {
-  const config = parse(readFileSync(redoclyConfigPath, 'utf8')) as { apis?: Record<string, { root?: string }> };
+/** The `apis:` entries of the root `redocly.yaml` (or of another registry's config), in file order. */
+export function readRegisteredApis(configPath = redoclyConfigPath): RegisteredApi[] {
+  const config = parse(readFileSync(configPath, 'utf8')) as { apis?: Record<string, { root?: string }> };
   const entries = Object.entries(config.apis ?? {});
-  if (entries.length === 0) throw new Error(`${redoclyConfigPath} registers no APIs`);
+  if (entries.length === 0) throw new Error(`${configPath} registers no APIs`);
   return entries.map(([name, entry]) => {
-    if (!entry.root) throw new Error(`API "${name}" in ${redoclyConfigPath} has no root`);
-    return { name, root: resolve(repoRoot, entry.root) };
+    if (!entry.root) throw new Error(`API "${name}" in ${configPath} has no root`);
+    return { name, root: resolve(dirname(configPath), entry.root) };
   });
 }
 
 const execFileAsync = promisify(execFile);
 
-/** Runs the Redocly CLI with telemetry off, from the repository root (so it finds redocly.yaml). */
+/**
+ * Runs the Redocly CLI with telemetry off, from the repository root (so it finds redocly.yaml;
+ * pass `--config <file>` for another registry).
+ */
 export async function redocly(args: string[]): Promise<string> {
   const cliPath = createRequire(import.meta.url).resolve('@redocly/cli/bin/cli.js');
   const { stdout, stderr } = await execFileAsync(process.execPath, [cliPath, ...args], {

@@ -2,7 +2,15 @@
 // precise enough for a typed client: required fields are required, wrong types and unknown
 // paths do not compile, and constants from the specs survive as literal types.
 import { describe, expectTypeOf, it } from 'vitest';
-import type { dito, hellotext, m1das, rockstat, tto } from '../src/index.js';
+import {
+  type ApiPaths,
+  apiFacts,
+  type dito,
+  type hellotext,
+  type m1das,
+  type rockstat,
+  type tto,
+} from '../src/index.js';
 
 type JsonBody<Operation> = Operation extends { requestBody?: { content: { 'application/json': infer Body } } }
   ? Body
@@ -106,5 +114,18 @@ describe('rockstat', () => {
 
   it('describes the message delivered to services as a webhook', () => {
     expectTypeOf<keyof rockstat.webhooks>().toEqualTypeOf<'incomingMessage'>();
+  });
+});
+
+describe('ApiPaths and apiFacts', () => {
+  it("map each registry name to that API's paths", () => {
+    expectTypeOf<ApiPaths['hellotext']>().toEqualTypeOf<hellotext.paths>();
+    expectTypeOf<ApiPaths['m1das']>().toEqualTypeOf<m1das.paths>();
+  });
+
+  it('keep the facts as literal types, so scheme names and limits are checked at compile time', () => {
+    expectTypeOf<keyof typeof apiFacts.hellotext.securitySchemes>().toEqualTypeOf<'bearerToken'>();
+    expectTypeOf(apiFacts.m1das.securitySchemes.writeKeyHeader.in).toEqualTypeOf<'header'>();
+    expectTypeOf(apiFacts.m1das.operations.ingestBatch.maxBodyBytes).toBeNumber();
   });
 });

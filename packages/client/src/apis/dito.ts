@@ -1,7 +1,8 @@
-import type { dito } from '@trackspec/types';
+import { apiFacts, type dito } from '@trackspec/types';
+import { createApiClient } from '../api-client.js';
 import type { WithClientFilledBody } from '../body-types.js';
 import { formFieldsCredential, sha1Hex } from '../credentials.js';
-import { type ClientOptions, createTypedClient, type TypedClient } from '../typed-client.js';
+import type { ClientOptions, TypedClient } from '../typed-client.js';
 
 export type DitoEvent = dito.components['schemas']['DitoEvent'];
 
@@ -30,6 +31,10 @@ function serializeForm(body: unknown): string {
   return form.toString();
 }
 
+/**
+ * The generic client (Dito's spec declares no security scheme) with Dito's quirks: a form body
+ * whose `event` is JSON text, and credentials as form fields (the key and the secret's SHA-1).
+ */
 export function createDitoClient<ThrowOnError extends boolean = false>(
   options: DitoClientOptions<ThrowOnError>,
 ): DitoClient<ThrowOnError> {
@@ -40,7 +45,7 @@ export function createDitoClient<ThrowOnError extends boolean = false>(
     platform_api_key: options.apiKey,
     sha1_signature: await signature,
   });
-  return createTypedClient<DitoPaths, ThrowOnError>(options, {
+  return createApiClient<DitoPaths, typeof apiFacts.dito, ThrowOnError>(apiFacts.dito, options, {
     headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
     bodySerializer: serializeForm,
     middleware: [formFieldsCredential(fields)],

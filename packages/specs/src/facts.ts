@@ -1,0 +1,71 @@
+/**
+ * The facts of a spec that run-time code needs but cannot read from a bundle (a browser client):
+ * where each security scheme puts its credential, each operation's effective security, and the
+ * request body limits. `packages/types` writes them, per API, into a generated module; Node code
+ * (the contract suite) can derive them from a loaded document the same way.
+ */
+import type { OpenApiDocument } from './index.js';
+import { type HttpMethod, listOperations } from './walk.js';
+
+type Json = Record<string, unknown>;
+
+/** Where a scheme's credential goes. `http` schemes keep their (lowercased) scheme name: `basic`, `bearer`, ... */
+export type SecuritySchemeFacts =
+  | { type: 'apiKey'; in: 'header' | 'query' | 'cookie'; name: string }
+  | { type: 'http'; scheme: string }
+  | { type: 'oauth2' | 'openIdConnect' | 'mutualTLS' };
+
+export interface OperationFacts {
+  method: HttpMethod;
+  path: string;
+  /**
+   * The effective security (the operation's, else the document's): alternatives, each the names
+   * of the schemes that must all be sent. No alternative: no credentials; an empty one: optional.
+   */
+  security: string[][];
+  /** The request body's `x-max-body-bytes`, when the spec sets one. */
+  maxBodyBytes?: number;
+  /** The request body's `x-max-event-bytes` (largest event inside a batch), when the spec sets one. */
+  maxEventBytes?: number;
+}
+
+export interface ApiFacts {
+  securitySchemes: Record<string, SecuritySchemeFacts>;
+  /** The operations of `paths` (not webhooks), by operationId. */
+  operations: Record<string, OperationFacts>;
+}
+
+function schemeFacts(name: string, scheme: Json): SecuritySchemeFacts {
+  const type = scheme.type;
+  if (type === 'apiKey') return { type, in: scheme.in as 'header' | 'query' | 'cookie', name: String(scheme.name) };
+  if (type === 'http') return { type, scheme: String(scheme.scheme).toLowerCase() };
+  if (type === 'oauth2' || type === 'openIdConnect' || type === 'mutualTLS') return { type };
+  throw new Error(`Security scheme ${name} has an unknown type ${JSON.stringify(type)}`);
+}
+
+/** The facts of a *dereferenced* document. */
+export function deriveApiFacts(document: OpenApiDocument): ApiFacts {
+  const schemes = (document.components?.securitySchemes ?? {}) as Record<string, Json>;
+  const securitySchemes = Object.fromEntries(
+    Object.entries(schemes).map(([name, scheme]) => [name, schemeFacts(name, scheme)]),
+  );
+  const operations: Record<string, OperationFacts> = {};
+  for (const { source, path, method, operationId, operation } of listOperations(document)) {
+    if (source !== 'paths') continue;
+    const requirements = (operation.security ?? document.security ?? []) as Record<string, unknown>[];
+    const body = (operation.requestBody ?? {}) as Json;
+    operations[operationId] = {
+      method,
+      path,
+      security: requirements.map((requirement) => Object.keys(requirement)),
+      ...(typeof body['x-max-body-bytes'] === 'number' ? { maxBodyBytes: body['x-max-body-bytes'] } : {}),
+      ...(typeof body['x-max-event-bytes'] === 'number' ? { maxEventBytes: body['x-max-event-bytes'] } : {}),
+    };
+  }
+  return { securitySchemes, operations };
+}
+
+/** A registry name as a TypeScript identifier: `m1das`, `hellotext`, `my-api` → `myApi` (non-identifier characters dropped). */
+export function identifierOf(name: string): string {
+  return name.replace(/[^A-Za-z0-9_$]+(.)?/g, (_, next: string | undefined) => (next ?? '').toUpperCase());
+}
