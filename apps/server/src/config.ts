@@ -85,7 +85,7 @@ export function keyedSources(config: ServerConfig): SourceConfig[] {
     : config.sources;
 }
 
-export function validateConfig(config: ServerConfig): void {
+function validateConfig(config: ServerConfig): void {
   if (!Number.isInteger(config.port) || config.port < 0 || config.port > 65535)
     throw new Error(`Invalid port ${config.port}`);
   if (!Number.isSafeInteger(config.dedupeWindow) || config.dedupeWindow < 0)

@@ -41,7 +41,7 @@ type ParametersOf<Operation, Location extends string> = Operation extends { para
   : JsonObject;
 
 /** One handler per operation of the generated `operations` type, with the operation's body, path and query types. */
-export type HandlersFor<Operations> = {
+type HandlersFor<Operations> = {
   [OperationId in keyof Operations]: (
     input: OperationInput<
       BodyOf<Operations[OperationId]>,

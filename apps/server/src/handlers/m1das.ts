@@ -66,20 +66,21 @@ function toNewEvent(api: string, source: string, event: ReceivedEvent): NewEvent
 export const m1dasHandlers = typedHandlers<m1das.operations>((context) => {
   const validateEvent = componentValidator(context, 'Event');
   // Batches report events above the spec's per-event limit in `errors` instead of failing whole.
-  const { maxEventBytes = Number.POSITIVE_INFINITY } = getOperation(context.document, 'ingestBatch').requestBody!
-    .limits;
+  const batchLimits = getOperation(context.document, 'ingestBatch').requestBody?.limits;
+  const maxEventBytes = batchLimits?.maxEventBytes ?? Number.POSITIVE_INFINITY;
 
   return {
     async ingestEvent(input) {
       const { params, body: event } = input;
       const source = authenticatedSource(input);
       const pathType = params['event-type'];
-      if (pathType === 'event' && event.type === undefined) {
+      const type = pathType === 'event' ? event.type : pathType;
+      if (type === undefined) {
         throw invalidRequest([
           { in: 'body', pointer: '/type', detail: 'is required on /api/s/event (the type comes from the body)' },
         ]);
       }
-      const typed = { ...event, type: pathType === 'event' ? event.type! : pathType };
+      const typed = { ...event, type };
       // With the type settled by the path, the per-type rules (track needs `event`, group needs
       // `groupId`) apply; when the body already said the same type, the router has checked them.
       if (typed.type !== event.type) {

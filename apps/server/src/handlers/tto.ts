@@ -12,7 +12,7 @@ function secondsToIso(timestamp: unknown): string | null {
   return Number.isFinite(seconds) ? new Date(seconds * 1000).toISOString() : null;
 }
 
-type Message = tto.components['schemas']['CommonFields'] & { event?: string };
+type Message = tto.components['schemas']['CommonFields'];
 
 export const ttoHandlers = typedHandlers<tto.operations>((context) => {
   const store = (type: 'track' | 'identify' | 'alias') => async (input: OperationInput<Message>) => {
@@ -26,7 +26,7 @@ export const ttoHandlers = typedHandlers<tto.operations>((context) => {
         api: context.api,
         source: source.id,
         type,
-        eventName: type === 'track' ? (message.event ?? null) : null,
+        eventName: type === 'track' && typeof message.event === 'string' ? message.event : null,
         userId: message.user_id ?? null,
         anonymousId: message.anonymous_id ?? null,
         messageId: message.msg_id ?? null,

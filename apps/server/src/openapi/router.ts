@@ -14,7 +14,6 @@ import { compileInputReader } from './request-input.js';
 import { compileInputValidator } from './validation.js';
 
 export interface OperationInput<Body = unknown, Params = JsonObject, Query = JsonObject> {
-  api: string;
   operationId: string;
   /** Path parameters by their spec names, validated and coerced. */
   params: Params;
@@ -50,7 +49,7 @@ export interface MountOptions {
   findSource?: FindSource;
 }
 
-export function checkHandlers(api: string, operations: readonly OperationRef[], handlers: ApiHandlers): void {
+function checkHandlers(api: string, operations: readonly OperationRef[], handlers: ApiHandlers): void {
   const operationIds = new Set(operations.map((operation) => operation.operationId));
   const missing = [...operationIds].filter((id) => !handlers[id]);
   const orphans = Object.keys(handlers).filter((id) => !operationIds.has(id));
@@ -97,7 +96,7 @@ export function mountApi(app: FastifyInstance, options: MountOptions): string[] 
 /** One operation's route: read the request, check it, authenticate it, let the handler answer. */
 function operationRoute(
   operation: OperationRef,
-  { api, handlers, defaultBodyLimit, findSource }: MountOptions,
+  { handlers, defaultBodyLimit, findSource }: MountOptions,
 ): RouteOptions {
   const { url, pathNames } = routePath(operation.path);
   const authentication = compileAuthentication(operation, findSource);
@@ -113,7 +112,7 @@ function operationRoute(
       const { params, query, mediaType, body } = validate(read(request));
       const source = authentication.source(credential, body);
       const { operationId } = operation;
-      const input = { api, operationId, params, query, body, mediaType, source, bodyBytes: request.bodyBytes, request };
+      const input = { operationId, params, query, body, mediaType, source, bodyBytes: request.bodyBytes, request };
       return answer(reply, await handler(input));
     },
   };
