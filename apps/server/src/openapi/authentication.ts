@@ -43,14 +43,15 @@ export function compileAuthentication(operation: OperationRef, findSource: FindS
   const bodyField = operation.requestBody?.credential;
   const anonymous =
     !bodyField && (alternatives.length === 0 || alternatives.some((alternative) => alternative.length === 0));
-  if (!anonymous && !findSource) throw new Error(`${operationId} asks for credentials: mount its API with findSource`);
   const places = [
     ...alternatives
       .filter((alternative) => alternative.length > 0)
       .map((alternative) => alternative.map(describe).join(' with ')),
     ...(bodyField ? [describe(bodyField)] : []),
-  ].join(', or ');
-  const missing = () => unauthorized(`Missing or malformed credentials: send them in ${places}.`);
+  ];
+  if (places.length > 0 && !findSource)
+    throw new Error(`${operationId} takes credentials: mount its API with findSource`);
+  const missing = () => unauthorized(`Missing or malformed credentials: send them in ${places.join(', or ')}.`);
 
   return {
     presented(request) {
