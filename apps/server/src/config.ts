@@ -70,7 +70,22 @@ export function loadConfig(path: string | undefined, env: NodeJS.ProcessEnv = pr
   return config;
 }
 
-export function validateConfig(config: ServerConfig): void {
+/** The URL prefix of an API. */
+export function basePath(config: ServerConfig, api: string): string {
+  return config.basePaths[api] ?? `/${api}`;
+}
+
+/**
+ * Every source a key can belong to: the configured ones, and the admin API's operator, whose key is
+ * the admin token (none when it is empty, so the admin API refuses everything).
+ */
+export function keyedSources(config: ServerConfig): SourceConfig[] {
+  return config.adminToken
+    ? [...config.sources, { id: 'admin', api: 'admin', keys: [config.adminToken] }]
+    : config.sources;
+}
+
+function validateConfig(config: ServerConfig): void {
   if (!Number.isInteger(config.port) || config.port < 0 || config.port > 65535)
     throw new Error(`Invalid port ${config.port}`);
   if (!Number.isSafeInteger(config.dedupeWindow) || config.dedupeWindow < 0)

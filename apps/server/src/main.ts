@@ -6,8 +6,9 @@
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { apis } from '@trackspec/specs';
-import { basePath, buildApp } from './app.js';
-import { loadConfig } from './config.js';
+import { buildApp } from './app.js';
+import { basePath, loadConfig } from './config.js';
+import { HttpProblem, sendProblem } from './problems.js';
 import { openSqliteStore } from './storage/sqlite-event-store.js';
 
 const { values } = parseArgs({ options: { config: { type: 'string' } } });
@@ -25,17 +26,13 @@ let draining = false;
 let lastArrival = 0;
 app.addHook('onRequest', async (_request, reply) => {
   lastArrival = Date.now();
-  if (draining) {
-    reply.code(503).headers({ connection: 'close', 'retry-after': '1' }).type('application/problem+json');
-    return reply.send(
-      JSON.stringify({
-        type: 'about:blank',
-        title: 'Service Unavailable',
-        status: 503,
-        detail: 'The server is shutting down; retry on another instance or later.',
+  if (draining)
+    return sendProblem(
+      reply,
+      new HttpProblem(503, 'The server is shutting down; retry on another instance or later.', {
+        headers: { connection: 'close', 'retry-after': '1' },
       }),
     );
-  }
 });
 await app.listen({ host: config.host, port: config.port });
 const { port } = app.server.address() as { port: number }; // the real one when the config says 0

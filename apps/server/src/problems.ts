@@ -1,4 +1,9 @@
-/** RFC 9457 problem details: the only shape trackspec's own errors take. */
+/**
+ * RFC 9457 problem details: the only shape trackspec's own errors take. Every error the server
+ * answers is an `HttpProblem`, and `sendProblem` is the one place that writes one.
+ */
+import type { FastifyReply, FastifyRequest } from 'fastify';
+
 export interface FieldError {
   in: 'body' | 'query' | 'path' | 'header';
   /** JSON Pointer (RFC 6901) into that part of the request. */
@@ -25,6 +30,8 @@ const titles: Record<number, string> = {
   503: 'Service Unavailable',
 };
 
+const problemContentType = 'application/problem+json';
+
 /** An error that becomes a problem response; anything else thrown by a handler becomes a 500 without details. */
 export class HttpProblem extends Error {
   readonly status: number;
@@ -43,18 +50,39 @@ export class HttpProblem extends Error {
   }
 
   toProblem(): Problem {
-    return problem(this.status, this.message, this.errors);
+    return {
+      type: 'about:blank',
+      title: titles[this.status] ?? 'Error',
+      status: this.status,
+      ...(this.message ? { detail: this.message } : {}),
+      ...(this.errors?.length ? { errors: this.errors } : {}),
+    };
   }
 }
 
-export function problem(status: number, detail?: string, errors?: FieldError[]): Problem {
-  return {
-    type: 'about:blank',
-    title: titles[status] ?? 'Error',
-    status,
-    ...(detail ? { detail } : {}),
-    ...(errors?.length ? { errors } : {}),
-  };
+/** The request does not match the API's spec: one field error per failing field. */
+export function invalidRequest(errors: FieldError[]): HttpProblem {
+  return new HttpProblem(400, "The request does not match the API's schema.", { errors });
 }
 
-export const problemContentType = 'application/problem+json';
+/** Who sent the request is not known: every 401 the server answers. The detail never holds a presented secret. */
+export function unauthorized(detail: string): HttpProblem {
+  return new HttpProblem(401, detail);
+}
+
+export function notFound(request: FastifyRequest): HttpProblem {
+  return new HttpProblem(404, `Nothing at ${request.method} ${request.url.split('?')[0]}.`);
+}
+
+export function sendProblem(reply: FastifyReply, problem: HttpProblem): FastifyReply {
+  return reply
+    .code(problem.status)
+    .headers(problem.headers)
+    .type(problemContentType)
+    .send(JSON.stringify(problem.toProblem()));
+}
+
+/** The media type of an answer: problem details for a 4xx or 5xx, JSON otherwise. */
+export function answerContentType(status: number): string {
+  return status >= 400 ? problemContentType : 'application/json';
+}

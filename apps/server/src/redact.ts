@@ -2,9 +2,7 @@
  * Where the specs put credentials (derived from their security schemes), so that logs can leave
  * them out and CORS can allow them.
  */
-import { listOperations, type OpenApiDocument } from '@trackspec/specs';
-
-type Json = Record<string, any>;
+import { credentialLocationOf, type OpenApiDocument, type SpecObject } from '@trackspec/specs';
 
 export interface CredentialLocations {
   /** Lower-case header names that carry credentials (`authorization` for HTTP schemes). */
@@ -17,23 +15,14 @@ export function credentialLocations(documents: readonly OpenApiDocument[]): Cred
   const headers = new Set<string>();
   const query = new Set<string>();
   for (const document of documents) {
-    for (const scheme of Object.values((document.components?.securitySchemes ?? {}) as Record<string, Json>)) {
-      if (scheme.type === 'http') headers.add('authorization');
-      else if (scheme.type === 'apiKey' && scheme.in === 'header') headers.add(String(scheme.name).toLowerCase());
-      else if (scheme.type === 'apiKey' && scheme.in === 'query') query.add(String(scheme.name));
+    for (const scheme of Object.values((document.components?.securitySchemes ?? {}) as Record<string, SpecObject>)) {
+      const location = credentialLocationOf(scheme);
+      if (location?.in === 'authorization') headers.add('authorization');
+      else if (location?.in === 'header') headers.add(location.name.toLowerCase());
+      else if (location?.in === 'query') query.add(location.name);
     }
   }
   return { headers: [...headers], query: [...query] };
-}
-
-/** The request headers an API's operations read (for CORS preflights): content type, header parameters and credential headers. */
-export function requestHeaders(document: OpenApiDocument): string[] {
-  const names = new Set(['Content-Type', ...credentialLocations([document]).headers]);
-  for (const operation of listOperations(document)) {
-    for (const parameter of operation.parameters as Json[])
-      if (parameter.in === 'header') names.add(String(parameter.name));
-  }
-  return [...names];
 }
 
 /** Names clients use for credentials when they put them in the wrong place (e.g. a bearer token in the query). */

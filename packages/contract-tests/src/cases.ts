@@ -8,11 +8,16 @@
  * in a string, e.g. Dito's `event`) is an annotation, as Prism treats it: pass an Ajv created with
  * `createAjv({}, { assertContentSchema: false })`.
  */
-import { listOperations, type OpenApiDocument, type OperationRef, schemaBreakingMutations } from '@trackspec/specs';
+import {
+  asReceived,
+  type JsonObject,
+  listOperations,
+  type OpenApiDocument,
+  type OperationRef,
+  type SpecObject,
+  schemaBreakingMutations,
+} from '@trackspec/specs';
 import type { Ajv2020 } from 'ajv/dist/2020.js';
-import { formFields } from './send.js';
-
-type Json = Record<string, any>;
 
 export type CaseKind =
   | 'example'
@@ -48,7 +53,7 @@ const placeholderByType: Record<string, unknown> = {
 };
 
 /** A value for a schema: its const, first example, default, first enum value, or a placeholder of its type. */
-export function schemaExample(schema: Json = {}): unknown {
+function schemaExample(schema: SpecObject = {}): unknown {
   if ('const' in schema) return schema.const;
   if (Array.isArray(schema.examples) && schema.examples.length) return schema.examples[0];
   if ('example' in schema) return schema.example;
@@ -59,9 +64,9 @@ export function schemaExample(schema: Json = {}): unknown {
 }
 
 /** A parameter's example: the one named like the body example when there is one (pairing them), else its first. */
-function parameterExample(parameter: Json, exampleName?: string): { found: boolean; value: unknown } {
+function parameterExample(parameter: SpecObject, exampleName?: string): { found: boolean; value: unknown } {
   if ('example' in parameter) return { found: true, value: parameter.example };
-  const examples = (parameter.examples ?? {}) as Record<string, Json>;
+  const examples = (parameter.examples ?? {}) as Record<string, SpecObject>;
   const named = (exampleName !== undefined ? examples[exampleName] : undefined) ?? Object.values(examples)[0];
   if (named && 'value' in named) return { found: true, value: named.value };
   return { found: false, value: schemaExample(parameter.schema) };
@@ -71,7 +76,7 @@ function parameterExample(parameter: Json, exampleName?: string): { found: boole
 function exampleParameters(operation: OperationRef, exampleName?: string) {
   const pathParams: Record<string, unknown> = {};
   const query: Record<string, unknown> = {};
-  for (const parameter of operation.parameters as Json[]) {
+  for (const parameter of operation.parameters) {
     const { found, value } = parameterExample(parameter, exampleName);
     if (parameter.in === 'path') pathParams[parameter.name] = value;
     else if (parameter.in === 'query' && (found || parameter.required)) query[parameter.name] = value;
@@ -79,14 +84,9 @@ function exampleParameters(operation: OperationRef, exampleName?: string) {
   return { pathParams, query };
 }
 
-export function securityAlternatives(document: OpenApiDocument, operation: OperationRef): Json[] {
-  return ((operation.operation as Json).security ?? document.security ?? []) as Json[];
-}
-
 /** True when every security alternative of the operation names at least one scheme. */
-export function requiresCredentials(document: OpenApiDocument, operation: OperationRef): boolean {
-  const alternatives = securityAlternatives(document, operation);
-  return alternatives.length > 0 && alternatives.every((alternative) => Object.keys(alternative).length > 0);
+function requiresCredentials({ security }: OperationRef): boolean {
+  return security.length > 0 && security.every((alternative) => alternative.length > 0);
 }
 
 export function deriveCases(document: OpenApiDocument, ajv: Ajv2020): RequestCase[] {
@@ -94,13 +94,13 @@ export function deriveCases(document: OpenApiDocument, ajv: Ajv2020): RequestCas
   for (const operation of listOperations(document).filter((candidate) => candidate.source === 'paths')) {
     const { pathParams, query } = exampleParameters(operation);
     const base = { operation, pathParams, query, auth: 'valid' as const };
-    const content = ((operation.operation as Json).requestBody?.content ?? {}) as Record<string, Json>;
+    const content = operation.requestBody?.content ?? {};
     const examples = Object.entries(content).flatMap(([mediaType, media]) =>
-      Object.entries((media.examples ?? {}) as Record<string, Json>).map(([name, example]) => ({
+      Object.entries((media.examples ?? {}) as Record<string, SpecObject>).map(([name, example]) => ({
         mediaType,
         name,
         body: example.value,
-        schema: media.schema as Json,
+        schema: media.schema as SpecObject,
       })),
     );
 
@@ -124,9 +124,8 @@ export function deriveCases(document: OpenApiDocument, ajv: Ajv2020): RequestCas
       if (!body || typeof body !== 'object' || Array.isArray(body)) continue;
       const validate = ajv.compile(schema);
       // Judge what travels: a form turns every value into a string.
-      const invalid = (candidate: Json) =>
-        !validate(mediaType === 'application/x-www-form-urlencoded' ? formFields(candidate) : candidate);
-      for (const mutation of schemaBreakingMutations(body as Json, schema, invalid)) {
+      const invalid = (candidate: JsonObject) => !validate(asReceived(mediaType, candidate));
+      for (const mutation of schemaBreakingMutations(body as JsonObject, schema, invalid)) {
         cases.push({
           ...base,
           ...exampleParameters(operation, exampleName),
@@ -143,7 +142,7 @@ export function deriveCases(document: OpenApiDocument, ajv: Ajv2020): RequestCas
     const withFirstBody = first
       ? { ...exampleParameters(operation, first.name), mediaType: first.mediaType, body: first.body }
       : {};
-    for (const parameter of (operation.parameters as Json[]).filter(
+    for (const parameter of operation.parameters.filter(
       (candidate) => candidate.in === 'path' && ['integer', 'number'].includes(candidate.schema?.type),
     )) {
       cases.push({
@@ -155,7 +154,7 @@ export function deriveCases(document: OpenApiDocument, ajv: Ajv2020): RequestCas
         expect: '4xx',
       });
     }
-    if (requiresCredentials(document, operation)) {
+    if (requiresCredentials(operation)) {
       cases.push({ ...base, ...withFirstBody, kind: 'no-auth', name: 'no credentials', auth: 'none', expect: '4xx' });
       cases.push({
         ...base,
@@ -166,7 +165,7 @@ export function deriveCases(document: OpenApiDocument, ajv: Ajv2020): RequestCas
         expect: '4xx',
       });
     }
-    if (operation.operation.requestBody) {
+    if (operation.requestBody) {
       cases.push({
         ...base,
         kind: 'unsupported-media-type',

@@ -1,4 +1,4 @@
-import { type OpenApiDocument, responseProblems } from '@trackspec/specs';
+import { responseProblems } from '@trackspec/specs';
 import type { Ajv2020 } from 'ajv/dist/2020.js';
 import type { RequestCase } from './cases.js';
 import type { Answer } from './send.js';
@@ -8,7 +8,7 @@ import type { Answer } from './send.js';
  * be of the expected class and documented, and the body must match the documented schema for its
  * media type.
  */
-export function checkAnswer(_document: OpenApiDocument, request: RequestCase, answer: Answer, ajv: Ajv2020): string[] {
+export function checkAnswer(request: RequestCase, answer: Answer, ajv: Ajv2020): string[] {
   const problems: string[] = [];
   // A validating proxy's findings: the response must always conform; the request too, unless the case breaks it on purpose.
   for (const violation of answer.violations) {

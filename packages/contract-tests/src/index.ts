@@ -1,12 +1,5 @@
 export { documentedResponse } from '@trackspec/specs';
-export {
-  type CaseKind,
-  deriveCases,
-  type RequestCase,
-  requiresCredentials,
-  schemaExample,
-  securityAlternatives,
-} from './cases.js';
+export { type CaseKind, deriveCases, type RequestCase } from './cases.js';
 export { checkAnswer } from './check.js';
 export { clientFor } from './clients.js';
 export { Coverage } from './coverage.js';

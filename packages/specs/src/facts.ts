@@ -4,10 +4,9 @@
  * request body limits. `packages/types` writes them, per API, into a generated module; Node code
  * (the contract suite) can derive them from a loaded document the same way.
  */
-import type { OpenApiDocument } from './index.js';
-import { type HttpMethod, listOperations } from './walk.js';
-
-type Json = Record<string, unknown>;
+import type { OpenApiDocument } from './document.js';
+import type { SpecObject } from './json.js';
+import { type HttpMethod, listOperations } from './operations.js';
 
 /** Where a scheme's credential goes. `http` schemes keep their (lowercased) scheme name: `basic`, `bearer`, ... */
 export type SecuritySchemeFacts =
@@ -35,7 +34,7 @@ export interface ApiFacts {
   operations: Record<string, OperationFacts>;
 }
 
-function schemeFacts(name: string, scheme: Json): SecuritySchemeFacts {
+function schemeFacts(name: string, scheme: SpecObject): SecuritySchemeFacts {
   const type = scheme.type;
   if (type === 'apiKey') return { type, in: scheme.in as 'header' | 'query' | 'cookie', name: String(scheme.name) };
   if (type === 'http') return { type, scheme: String(scheme.scheme).toLowerCase() };
@@ -45,21 +44,18 @@ function schemeFacts(name: string, scheme: Json): SecuritySchemeFacts {
 
 /** The facts of a *dereferenced* document. */
 export function deriveApiFacts(document: OpenApiDocument): ApiFacts {
-  const schemes = (document.components?.securitySchemes ?? {}) as Record<string, Json>;
+  const schemes = (document.components?.securitySchemes ?? {}) as Record<string, SpecObject>;
   const securitySchemes = Object.fromEntries(
     Object.entries(schemes).map(([name, scheme]) => [name, schemeFacts(name, scheme)]),
   );
   const operations: Record<string, OperationFacts> = {};
-  for (const { source, path, method, operationId, operation } of listOperations(document)) {
+  for (const { source, path, method, operationId, security, requestBody } of listOperations(document)) {
     if (source !== 'paths') continue;
-    const requirements = (operation.security ?? document.security ?? []) as Record<string, unknown>[];
-    const body = (operation.requestBody ?? {}) as Json;
     operations[operationId] = {
       method,
       path,
-      security: requirements.map((requirement) => Object.keys(requirement)),
-      ...(typeof body['x-max-body-bytes'] === 'number' ? { maxBodyBytes: body['x-max-body-bytes'] } : {}),
-      ...(typeof body['x-max-event-bytes'] === 'number' ? { maxEventBytes: body['x-max-event-bytes'] } : {}),
+      security: security.map((alternative) => alternative.map((requirement) => requirement.name)),
+      ...requestBody?.limits,
     };
   }
   return { securitySchemes, operations };

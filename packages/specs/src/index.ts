@@ -1,17 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import type { OpenApiDocument } from './document.js';
 import type { ApiEntry, Registry } from './registry.js';
 
+export type { OpenApiDocument } from './document.js';
 export type { ApiEntry, Registry } from './registry.js';
-
-/** An OpenAPI 3.1 document as plain JSON (the types package gives the precise types per API). */
-export type OpenApiDocument = Record<string, unknown> & {
-  openapi: string;
-  info: { title: string; version: string; summary?: string; description?: string };
-  paths?: Record<string, Record<string, unknown>>;
-  webhooks?: Record<string, Record<string, unknown>>;
-  components?: Record<string, Record<string, unknown>>;
-};
 
 export type BundleKind = keyof ApiEntry['files'];
 
@@ -79,14 +72,29 @@ export const loadBundled: (name: string) => OpenApiDocument = registry.loadBundl
 export const loadDereferenced: (name: string) => OpenApiDocument = registry.loadDereferenced;
 
 export { createAjv, type ErrorObject, type ValidateFunction } from './ajv.js';
+export { collectExamples, type ExampleRef } from './examples.js';
 export { type ApiFacts, deriveApiFacts, identifierOf, type OperationFacts, type SecuritySchemeFacts } from './facts.js';
-export { type Mutation, type MutationKind, objectShape, schemaBreakingMutations } from './mutations.js';
-export { documentedResponse, responseProblems } from './responses.js';
+export type { JsonObject, SpecObject } from './json.js';
+export { type Mutation, type MutationKind, schemaBreakingMutations } from './mutations.js';
 export {
-  collectExamples,
-  type ExampleRef,
+  type CredentialLocation,
+  credentialLocationOf,
+  getOperation,
   type HttpMethod,
   httpMethods,
   listOperations,
   type OperationRef,
-} from './walk.js';
+  type RequestBodyRef,
+  type SecurityAlternative,
+  type SecurityRequirement,
+} from './operations.js';
+export {
+  asReceived,
+  credentialsToSend,
+  encodeBody,
+  type OutgoingRequest,
+  operationBaseUrl,
+  operationUrl,
+  placeCredential,
+} from './outgoing-request.js';
+export { documentedResponse, responseProblems } from './responses.js';

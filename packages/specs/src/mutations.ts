@@ -3,7 +3,7 @@
  * of the wrong type, a value outside an enum or const. Each is kept only when the given validator
  * confirms it is invalid, so every mutation really breaks the spec.
  */
-type Json = Record<string, any>;
+import type { JsonObject, SpecObject } from './json.js';
 
 export type MutationKind = 'missing-field' | 'wrong-type' | 'bad-enum';
 
@@ -11,16 +11,16 @@ export interface Mutation {
   kind: MutationKind;
   /** E.g. `missing /action`. */
   name: string;
-  body: Json;
+  body: JsonObject;
 }
 
 /** Properties and required names of an object schema, through `allOf` (rules in if/then are left to the validator). */
-export function objectShape(schema: Json): { properties: Record<string, Json>; required: string[] } {
+function objectShape(schema: SpecObject): { properties: Record<string, SpecObject>; required: string[] } {
   const shape = {
-    properties: { ...(schema.properties ?? {}) } as Record<string, Json>,
+    properties: { ...schema.properties } as Record<string, SpecObject>,
     required: [...(schema.required ?? [])] as string[],
   };
-  for (const branch of (schema.allOf ?? []) as Json[]) {
+  for (const branch of (schema.allOf ?? []) as SpecObject[]) {
     const inner = objectShape(branch);
     Object.assign(shape.properties, inner.properties);
     shape.required.push(...inner.required);
@@ -32,16 +32,20 @@ const jsonTypeOf = (value: unknown) =>
   value === null ? 'null' : Array.isArray(value) ? 'array' : Number.isInteger(value) ? 'integer' : typeof value;
 const wrongTypeCandidates: unknown[] = [12345, 'not-a-number', true, { unexpected: 'object' }, ['unexpected', 'array']];
 
-function wrongTypeFor(schema: Json): unknown {
+function wrongTypeFor(schema: SpecObject): unknown {
   if (!schema.type) return undefined;
   const allowed = new Set<string>([schema.type].flat());
   if (allowed.has('number')) allowed.add('integer');
   return wrongTypeCandidates.find((candidate) => !allowed.has(jsonTypeOf(candidate)));
 }
 
-export function schemaBreakingMutations(body: Json, schema: Json, isInvalid: (candidate: Json) => boolean): Mutation[] {
+export function schemaBreakingMutations(
+  body: JsonObject,
+  schema: SpecObject,
+  isInvalid: (candidate: JsonObject) => boolean,
+): Mutation[] {
   const mutations: Mutation[] = [];
-  const add = (kind: MutationKind, name: string, mutated: Json) => {
+  const add = (kind: MutationKind, name: string, mutated: JsonObject) => {
     if (isInvalid(mutated)) mutations.push({ kind, name, body: mutated });
   };
   const { properties, required } = objectShape(schema);

@@ -1,11 +1,13 @@
 /** Checking an HTTP answer against the operation that documents it (status, media type, body schema). */
 import type { Ajv2020 } from 'ajv/dist/2020.js';
-
-type Json = Record<string, any>;
+import type { SpecObject } from './json.js';
 
 /** The documented response for a status: exact code, then `4XX`-style range, then `default`. */
-export function documentedResponse(operation: Json, status: number): { key: string; response: Json } | undefined {
-  const responses = (operation.responses ?? {}) as Record<string, Json>;
+export function documentedResponse(
+  operation: SpecObject,
+  status: number,
+): { key: string; response: SpecObject } | undefined {
+  const responses = (operation.responses ?? {}) as Record<string, SpecObject>;
   for (const key of [String(status), `${String(status)[0]}XX`, 'default'])
     if (responses[key]) return { key, response: responses[key] };
   return undefined;
@@ -13,13 +15,13 @@ export function documentedResponse(operation: Json, status: number): { key: stri
 
 /** Everything about an answer that its operation does not document, as messages (empty when it conforms). */
 export function responseProblems(
-  operation: Json,
+  operation: SpecObject,
   answer: { status: number; mediaType: string; body: unknown },
   ajv: Ajv2020,
 ): string[] {
   const documented = documentedResponse(operation, answer.status);
   if (!documented) return [`status ${answer.status} is not documented for ${String(operation.operationId)}`];
-  const content = documented.response.content as Record<string, Json> | undefined;
+  const content = documented.response.content as Record<string, SpecObject> | undefined;
   if (!content) return [];
   const media = content[answer.mediaType];
   if (!media)

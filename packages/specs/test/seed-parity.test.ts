@@ -2,7 +2,7 @@
 // the bundled spec. These tables were written by reading the vendor documents (not the specs),
 // so a field dropped from a spec fails here even though the spec itself still lints.
 import { describe, expect, it } from 'vitest';
-import { listOperations, loadDereferenced, type OpenApiDocument } from '../src/index.js';
+import { listOperations, loadDereferenced, type OpenApiDocument, type SpecObject } from '../src/index.js';
 import { allowedValues, findField } from './schema-fields.js';
 
 type Operation = `${'GET' | 'POST'} ${string}`;
@@ -246,9 +246,7 @@ const seeds: Record<string, SeedTable> = {
   },
 };
 
-type Json = Record<string, any>;
-
-function operationOf(document: OpenApiDocument, operation: Operation): Json {
+function operationOf(document: OpenApiDocument, operation: Operation): SpecObject {
   const [method, path] = operation.split(' ') as [string, string];
   const found = listOperations(document).find(
     (candidate) => candidate.source === 'paths' && candidate.path === path && candidate.method === method.toLowerCase(),
@@ -267,7 +265,7 @@ describe.each(Object.entries(seeds))('%s matches its vendor document', (name, se
   it.each(
     (seed.parameters ?? []).map((parameter) => [`${parameter.operation} ${parameter.in} ${parameter.name}`, parameter]),
   )('has parameter %s', (_, parameter) => {
-    const declared = (operationOf(document, parameter.operation).parameters as Json[]).find(
+    const declared = (operationOf(document, parameter.operation).parameters as SpecObject[]).find(
       (candidate) => candidate.in === parameter.in && candidate.name === parameter.name,
     );
     expect(declared, `${parameter.in} parameter ${parameter.name}`).toBeDefined();
@@ -310,17 +308,19 @@ describe.each(Object.entries(seeds))('%s matches its vendor document', (name, se
   it.each((seed.security ?? []).map((scheme) => [JSON.stringify(scheme), scheme] as const))(
     'declares auth %s',
     (_, scheme) => {
-      const schemes = Object.values((document.components?.securitySchemes ?? {}) as Record<string, Json>);
+      const schemes = Object.values((document.components?.securitySchemes ?? {}) as Record<string, SpecObject>);
       expect(schemes).toEqual(expect.arrayContaining([expect.objectContaining(scheme)]));
     },
   );
 
   if (seed.webhookFields)
     it('describes the message delivered to services as a webhook', () => {
-      const webhooks = Object.values(document.webhooks ?? {}) as Json[];
+      const webhooks = Object.values(document.webhooks ?? {}) as SpecObject[];
       const schemas = webhooks.flatMap((item) =>
-        Object.values(item).flatMap((operation: Json) =>
-          Object.values((operation.requestBody?.content ?? {}) as Record<string, Json>).map((media) => media.schema),
+        Object.values(item).flatMap((operation: SpecObject) =>
+          Object.values((operation.requestBody?.content ?? {}) as Record<string, SpecObject>).map(
+            (media) => media.schema,
+          ),
         ),
       );
       for (const field of seed.webhookFields ?? []) {

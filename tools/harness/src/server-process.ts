@@ -8,7 +8,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { apis, loadBundled } from '@trackspec/specs';
+import { apis, listOperations, loadBundled } from '@trackspec/specs';
 import { parse } from 'yaml';
 
 interface SourceConfig {
@@ -30,7 +30,10 @@ export interface ServerProcess {
   origin: string;
   /** Base URL per API. */
   urls: Record<string, string>;
-  /** Per API: credential per security scheme name, plus `writeKey`/`apiKey`/`token`/`secret` for the typed clients. */
+  /**
+   * Per API: credential per security scheme name and per body credential field (`x-body-credential`),
+   * plus `writeKey`/`apiKey`/`token`/`secret` for the typed clients.
+   */
   credentials: Record<string, Record<string, string>>;
   adminToken: string;
   pid: number;
@@ -89,10 +92,9 @@ export async function startServerProcess(options: StartServerOptions = {}): Prom
   for (const { name } of apis) {
     const source = config.sources.find((candidate) => candidate.api === name);
     const key = name === 'admin' ? config.adminToken : (source?.keys?.[0] ?? '');
-    const schemes = (loadBundled(name).components?.securitySchemes ?? {}) as Record<
-      string,
-      { type: string; scheme?: string }
-    >;
+    const document = loadBundled(name);
+    const schemes = (document.components?.securitySchemes ?? {}) as Record<string, { type: string; scheme?: string }>;
+    const bodyFields = listOperations(document).flatMap(({ requestBody }) => requestBody?.credential?.name ?? []);
     credentials[name] = {
       writeKey: key,
       apiKey: key,
@@ -104,6 +106,7 @@ export async function startServerProcess(options: StartServerOptions = {}): Prom
           definition.type === 'http' && definition.scheme === 'basic' ? `${key}:` : key,
         ]),
       ),
+      ...Object.fromEntries(bodyFields.map((field) => [field, key])),
     };
   }
   return {

@@ -1,25 +1,26 @@
-import type { OpenApiDocument } from '@trackspec/specs';
-import type { ServerConfig, SourceConfig } from '../config.js';
+/** What an API's handlers are given, and the typing that ties them to the API's generated types. */
+import type { JsonObject, OpenApiDocument } from '@trackspec/specs';
+import type { SourceConfig } from '../config.js';
 import type { ApiHandlers, OperationInput, OperationOutput } from '../openapi/router.js';
 import { compileSchema } from '../openapi/validation.js';
-import { type FieldError, HttpProblem } from '../problems.js';
+import type { FieldError } from '../problems.js';
 import type { Sources } from '../sources.js';
 import type { EventStore } from '../storage/event-store.js';
 
+/** What handlers use; who sent a request they are given with it (`OperationInput.source`). */
 export interface ApiContext {
+  /** The API's registry name, as events are stored under it. */
   api: string;
   /** The API's dereferenced spec. */
   document: OpenApiDocument;
   store: EventStore;
+  /** For sources that are chosen by something other than a credential (Rockstat's project ids). */
   sources: Sources;
   ids: { next(): string };
   now: () => Date;
-  config: ServerConfig;
 }
 
 export type HandlerFactory = (context: ApiContext) => ApiHandlers;
-
-type Json = Record<string, any>;
 type Content<Operation> = Operation extends { requestBody?: infer RequestBody }
   ? NonNullable<RequestBody> extends { content: infer C }
     ? C
@@ -34,13 +35,13 @@ type BodyOf<Operation> = [Content<Operation>] extends [never]
 type ParametersOf<Operation, Location extends string> = Operation extends { parameters: infer P }
   ? P extends { [L in Location]?: infer Values }
     ? [Values] extends [never]
-      ? Json
+      ? JsonObject
       : NonNullable<Values>
-    : Json
-  : Json;
+    : JsonObject
+  : JsonObject;
 
 /** One handler per operation of the generated `operations` type, with the operation's body, path and query types. */
-export type HandlersFor<Operations> = {
+type HandlersFor<Operations> = {
   [OperationId in keyof Operations]: (
     input: OperationInput<
       BodyOf<Operations[OperationId]>,
@@ -69,13 +70,8 @@ export function componentValidator(
   return compileSchema(schema);
 }
 
-/** The source owning `key`, or a 401 that names where the key was expected (never the key itself). */
-export function sourceByKey(context: ApiContext, key: string | undefined, where: string): SourceConfig {
-  const source = context.sources.byKey(context.api, key);
-  if (!source) throw new HttpProblem(401, key ? `The ${where} is not valid for this API.` : `The ${where} is missing.`);
+/** The source the router authenticated the request as; only operations whose spec admits anonymous requests have none. */
+export function authenticatedSource({ source, operationId }: OperationInput<unknown, unknown, unknown>): SourceConfig {
+  if (!source) throw new Error(`${operationId} admits anonymous requests: its handler cannot ask who sent one`);
   return source;
-}
-
-export function badRequest(errors: FieldError[]): HttpProblem {
-  return new HttpProblem(400, "The request does not match the API's schema.", { errors });
 }

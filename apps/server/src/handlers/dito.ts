@@ -6,9 +6,9 @@
  */
 import { createHash } from 'node:crypto';
 import type { dito } from '@trackspec/types';
-import { HttpProblem } from '../problems.js';
+import { invalidRequest, unauthorized } from '../problems.js';
 import { secretsEqual } from '../sources.js';
-import { badRequest, sourceByKey, typedHandlers } from './context.js';
+import { authenticatedSource, typedHandlers } from './context.js';
 
 type DitoEvent = dito.components['schemas']['DitoEvent'];
 
@@ -32,25 +32,25 @@ export function parseDitoDate(value: string): string | undefined {
 }
 
 export const ditoHandlers = typedHandlers<dito.operations>((context) => ({
-  async trackUser({ params, body: form }) {
-    const source = sourceByKey(context, form.platform_api_key, '`platform_api_key`');
+  async trackUser(input) {
+    const { params, body: form } = input;
+    const source = authenticatedSource(input);
     if (!form.sha1_signature)
-      throw new HttpProblem(
-        401,
+      throw unauthorized(
         'This server verifies `sha1_signature` (SHA-1 of the secret); RSA `signature` is not supported.',
       );
     const expected = createHash('sha1')
       .update(source.secret ?? '')
       .digest('hex');
     if (!source.secret || !secretsEqual(String(form.sha1_signature).toLowerCase(), expected))
-      throw new HttpProblem(401, 'The `sha1_signature` is not valid for this API key.');
+      throw unauthorized('The `sha1_signature` is not valid for this API key.');
 
     // The router has checked `event` against its content schema.
     const event = JSON.parse(form.event) as DitoEvent;
     const receivedAt = context.now().toISOString();
     const happenedAt = event.created_at === undefined ? receivedAt : parseDitoDate(String(event.created_at));
     if (!happenedAt)
-      throw badRequest([
+      throw invalidRequest([
         {
           in: 'body',
           pointer: '/event/created_at',
@@ -59,7 +59,7 @@ export const ditoHandlers = typedHandlers<dito.operations>((context) => ({
       ]);
     const [stored] = await context.store.append([
       {
-        api: 'dito',
+        api: context.api,
         source: source.id,
         type: 'event',
         eventName: event.action,

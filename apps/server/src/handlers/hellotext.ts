@@ -1,14 +1,15 @@
 /** Hellotext: Bearer token → source; a profile or a session (checked by the spec's schema); 201 {"state":"ok"}. */
 import type { hellotext } from '@trackspec/types';
-import { sourceByKey, typedHandlers } from './context.js';
+import { authenticatedSource, typedHandlers } from './context.js';
 
 export const hellotextHandlers = typedHandlers<hellotext.operations>((context) => ({
-  async trackAttributionEvent({ body: event, credential }) {
-    const source = sourceByKey(context, credential?.value, 'bearer token');
+  async trackAttributionEvent(input) {
+    const { body: event } = input;
+    const source = authenticatedSource(input);
     const receivedAt = context.now().toISOString();
     await context.store.append([
       {
-        api: 'hellotext',
+        api: context.api,
         source: source.id,
         type: 'event',
         eventName: event.action,

@@ -5,17 +5,26 @@
  * client's clock skew when `sentAt` is known (receivedAt − (sentAt − timestamp), as Segment does).
  */
 import { randomUUID } from 'node:crypto';
+import { getOperation } from '@trackspec/specs';
 import type { m1das } from '@trackspec/types';
+import { invalidRequest } from '../problems.js';
 import type { NewEvent } from '../storage/event-store.js';
-import { badRequest, componentValidator, sourceByKey, typedHandlers } from './context.js';
+import { authenticatedSource, componentValidator, typedHandlers } from './context.js';
 
-type Json = Record<string, any>;
+type Event = m1das.components['schemas']['Event'];
+/** An event as it is stored: what the server settles is always there. */
+type ReceivedEvent = Event & { type: string; messageId: string; receivedAt: string; originalTimestamp?: string };
 
-/** Segment's per-event limit; batches report bigger events in `errors` instead of failing whole. */
-const maxEventBytes = 32 * 1024;
-
-export function normalizeEvent(event: Json, receivedAt: ReceivedAt, envelopeSentAt?: string): Json {
-  const normalized: Json = { ...event, messageId: event.messageId ?? randomUUID(), receivedAt: receivedAt.iso };
+function normalizeEvent(
+  event: Event & { type: string },
+  receivedAt: ReceivedAt,
+  envelopeSentAt?: string,
+): ReceivedEvent {
+  const normalized: ReceivedEvent = {
+    ...event,
+    messageId: event.messageId ?? randomUUID(),
+    receivedAt: receivedAt.iso,
+  };
   const sentAt = event.sentAt ?? envelopeSentAt;
   if (event.timestamp === undefined) {
     normalized.timestamp = receivedAt.iso;
@@ -39,15 +48,15 @@ function receivedAtOf(date: Date): ReceivedAt {
   return { ms: date.getTime(), iso: date.toISOString() };
 }
 
-function toNewEvent(source: string, event: Json): NewEvent {
+function toNewEvent(api: string, source: string, event: ReceivedEvent): NewEvent {
   return {
-    api: 'm1das',
+    api,
     source,
     type: event.type,
     eventName: event.event ?? event.name ?? null,
     userId: event.userId ?? null,
     anonymousId: event.anonymousId ?? null,
-    messageId: String(event.messageId),
+    messageId: event.messageId,
     timestamp: event.timestamp ?? null,
     receivedAt: event.receivedAt,
     payload: event,
@@ -56,32 +65,37 @@ function toNewEvent(source: string, event: Json): NewEvent {
 
 export const m1dasHandlers = typedHandlers<m1das.operations>((context) => {
   const validateEvent = componentValidator(context, 'Event');
+  // Batches report events above the spec's per-event limit in `errors` instead of failing whole.
+  const batchLimits = getOperation(context.document, 'ingestBatch').requestBody?.limits;
+  const maxEventBytes = batchLimits?.maxEventBytes ?? Number.POSITIVE_INFINITY;
 
   return {
-    async ingestEvent({ params, body: event, credential }) {
-      const source = sourceByKey(context, credential?.value, 'write key');
+    async ingestEvent(input) {
+      const { params, body: event } = input;
+      const source = authenticatedSource(input);
       const pathType = params['event-type'];
-      if (pathType === 'event' && event.type === undefined) {
-        throw badRequest([
+      const type = pathType === 'event' ? event.type : pathType;
+      if (type === undefined) {
+        throw invalidRequest([
           { in: 'body', pointer: '/type', detail: 'is required on /api/s/event (the type comes from the body)' },
         ]);
       }
-      const typed = { ...event, type: pathType === 'event' ? event.type : pathType };
+      const typed = { ...event, type };
       // With the type settled by the path, the per-type rules (track needs `event`, group needs
       // `groupId`) apply; when the body already said the same type, the router has checked them.
       if (typed.type !== event.type) {
         const errors = validateEvent(typed);
-        if (errors.length) throw badRequest(errors);
+        if (errors.length) throw invalidRequest(errors);
       }
-      await context.store.append([toNewEvent(source.id, normalizeEvent(typed, receivedAtOf(context.now())))]);
+      const received = normalizeEvent(typed, receivedAtOf(context.now()));
+      await context.store.append([toNewEvent(context.api, source.id, received)]);
       return { status: 200, body: { ok: true } };
     },
 
-    async ingestBatch({ body: request, credential, bodyBytes }) {
-      // Header, Basic or query credentials first (the Jitsu order); the body's writeKey otherwise.
-      const source = credential
-        ? sourceByKey(context, credential.value, 'write key')
-        : sourceByKey(context, request.writeKey, 'write key (header, Basic, `writekey` query or body `writeKey`)');
+    async ingestBatch(input) {
+      const { body: request, bodyBytes } = input;
+      // The router takes header, Basic or query credentials first (the Jitsu order), the body's writeKey otherwise.
+      const source = authenticatedSource(input);
       const receivedAt = receivedAtOf(context.now());
       const errors: string[] = [];
       const accepted: NewEvent[] = [];
@@ -94,10 +108,14 @@ export const m1dasHandlers = typedHandlers<m1das.operations>((context) => {
           errors.push(`Message ID: ${event.messageId}: the event is larger than ${maxEventBytes} bytes`);
           continue;
         }
-        accepted.push(toNewEvent(source.id, event));
+        accepted.push(toNewEvent(context.api, source.id, event));
       }
       if (accepted.length) await context.store.append(accepted);
-      const result: Json = { ok: errors.length === 0, receivedEvents: request.batch.length, okEvents: accepted.length };
+      const result: m1das.components['schemas']['BatchResult'] = {
+        ok: errors.length === 0,
+        receivedEvents: request.batch.length,
+        okEvents: accepted.length,
+      };
       if (errors.length) result.errors = errors;
       return { status: 200, body: result };
     },

@@ -4,16 +4,15 @@
  * query wins, as Rockstat's front does); the stored message has the shape of the spec's
  * `incomingMessage` webhook, and the answer is its key and time-ordered 64-bit id.
  */
+import type { JsonObject } from '@trackspec/specs';
 import type { rockstat } from '@trackspec/types';
 import type { OperationInput, OperationOutput } from '../openapi/router.js';
-import { HttpProblem } from '../problems.js';
-import { badRequest, typedHandlers } from './context.js';
-
-type Json = Record<string, any>;
+import { HttpProblem, invalidRequest } from '../problems.js';
+import { typedHandlers } from './context.js';
 
 /** What any of the six operations receives: each takes a subset of these. */
 type ReceiveInput = OperationInput<
-  Json | undefined,
+  JsonObject | undefined,
   { service: string; event_name?: string; project_id?: number },
   { name?: string; projectId?: number; params?: Record<string, string> }
 >;
@@ -21,18 +20,19 @@ type ReceiveInput = OperationInput<
 // `receiveIncomingMessage` is the webhook Rockstat sends to its services: stored, not served.
 export const rockstatHandlers = typedHandlers<Omit<rockstat.operations, 'receiveIncomingMessage'>>((context) => {
   async function receive({ params, query, body, request }: ReceiveInput): Promise<OperationOutput> {
-    const bodyData: Json = body ?? {};
+    const bodyData: JsonObject = body ?? {};
     const name = params.event_name ?? query.name ?? (typeof bodyData.name === 'string' ? bodyData.name : undefined);
     if (!name)
-      throw badRequest([
+      throw invalidRequest([
         {
           in: 'query',
           pointer: '/name',
           detail: 'is required: give the event name in the path, the `name` query parameter or the body',
         },
       ]);
-    const projectId = Number(params.project_id ?? query.projectId ?? 0);
-    const source = context.sources.byProject('rockstat', projectId);
+    // Never absent: the path holds it, or the router has filled in the spec's default for the query's.
+    const projectId = Number(params.project_id ?? query.projectId);
+    const source = context.sources.byProject(context.api, projectId);
     if (!source)
       throw new HttpProblem(400, `Project ${projectId} is not configured on this server.`, {
         errors: [
@@ -61,7 +61,7 @@ export const rockstatHandlers = typedHandlers<Omit<rockstat.operations, 'receive
     };
     await context.store.append([
       {
-        api: 'rockstat',
+        api: context.api,
         source: source.id,
         type: 'webhook',
         eventName: name,

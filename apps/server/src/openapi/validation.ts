@@ -1,18 +1,18 @@
 /**
  * Request validation compiled once per operation from the dereferenced spec: parameters (with
- * string-to-type coercion, as they arrive as text) and the body of each declared media type.
- * Failures become RFC 9457 field errors with JSON Pointers.
+ * string-to-type coercion, as they arrive as text, and the spec's defaults) and the body of each
+ * declared media type. Failures become RFC 9457 field errors with JSON Pointers; an undeclared
+ * media type is a 415.
  */
-import { createAjv, type ErrorObject, type ValidateFunction } from '@trackspec/specs';
-import type { FieldError } from '../problems.js';
-
-type Json = Record<string, any>;
+import { createAjv, type ErrorObject, type JsonObject, type OperationRef, type SpecObject } from '@trackspec/specs';
+import { type FieldError, HttpProblem, invalidRequest } from '../problems.js';
+import type { RequestInput } from './request-input.js';
 
 const bodyAjv = createAjv();
 const parameterAjv = createAjv({ coerceTypes: true, useDefaults: true });
 
 /** Ajv errors as field errors: `required` points at the missing member, others at the failing value. */
-export function fieldErrors(
+function fieldErrors(
   location: FieldError['in'],
   errors: readonly ErrorObject[] | null | undefined,
   prefix = '',
@@ -38,13 +38,11 @@ export function fieldErrors(
   return result;
 }
 
-/** Validates (and coerces in place) one location's parameters; returns field errors. */
-export type ParameterValidator = (values: Json) => FieldError[];
-
-export function compileParameters(
+/** Validates (and coerces in place, defaults filled in) one location's parameters; returns field errors. */
+function compileParameters(
   location: 'path' | 'query' | 'header',
-  parameters: readonly Json[],
-): ParameterValidator {
+  parameters: readonly SpecObject[],
+): (values: JsonObject) => FieldError[] {
   const declared = parameters.filter((parameter) => parameter.in === location);
   const schema = {
     type: 'object',
@@ -62,8 +60,40 @@ export function compileParameters(
   return (values) => (validate(values) ? [] : fieldErrors(location, validate.errors));
 }
 
-export function compileBody(schema: object): ValidateFunction {
-  return bodyAjv.compile(schema);
+/**
+ * The check of an operation's input, in the order a client should fix it: an undeclared media type
+ * first (415), then every failing parameter and body field at once (400). Returns the input with
+ * its parameters coerced and the JSON a text body carries decoded.
+ */
+export function compileInputValidator(operation: OperationRef): (input: RequestInput) => RequestInput {
+  const validatePath = compileParameters('path', operation.parameters);
+  const validateQuery = compileParameters('query', operation.parameters);
+  const validateHeaders = compileParameters('header', operation.parameters);
+  const requestBody = operation.requestBody;
+  const content = requestBody?.content ?? {};
+  const accepted = Object.keys(content).join(' or ');
+  const bodyValidators = new Map(
+    Object.entries(content).map(([mediaType, media]) => [mediaType, media.schema && bodyAjv.compile(media.schema)]),
+  );
+
+  return (input) => {
+    const errors = [...validatePath(input.params), ...validateQuery(input.query), ...validateHeaders(input.headers)];
+    let body = input.body;
+    // An empty body is no body (the parsers map it to undefined); a JSON `null` or `""` is a body, and must match.
+    if (body !== undefined) {
+      const { mediaType } = input;
+      if (!mediaType || !bodyValidators.has(mediaType) || Buffer.isBuffer(body))
+        throw new HttpProblem(415, `Content-Type ${mediaType ?? '(none)'} is not accepted here; send ${accepted}.`);
+      const validate = bodyValidators.get(mediaType);
+      if (validate && !validate(body)) errors.push(...fieldErrors('body', validate.errors));
+      else if (typeof body === 'string' && /json/.test(String(content[mediaType]!.schema?.contentMediaType)))
+        body = JSON.parse(body);
+    } else if (requestBody?.required) {
+      errors.push({ in: 'body', pointer: '', detail: 'a request body is required' });
+    }
+    if (errors.length) throw invalidRequest(errors);
+    return { ...input, body };
+  };
 }
 
 /** Named component schemas (e.g. m1das `Event`) for handlers that re-validate after normalising. */

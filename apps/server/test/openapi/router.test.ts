@@ -1,7 +1,7 @@
 import type { OpenApiDocument } from '@trackspec/specs';
 import Fastify from 'fastify';
 import { describe, expect, it } from 'vitest';
-import { mountApi } from '../../src/openapi/router.js';
+import { type ApiHandlers, mountApi } from '../../src/openapi/router.js';
 
 const document = {
   openapi: '3.1.0',
@@ -17,7 +17,7 @@ const document = {
   },
 } as unknown as OpenApiDocument;
 
-const mount = (handlers: Record<string, any>) =>
+const mount = (handlers: ApiHandlers) =>
   mountApi(Fastify(), { api: 'tiny', document, prefix: '/tiny', handlers, defaultBodyLimit: 1024 });
 
 describe('mountApi', () => {

@@ -2,16 +2,16 @@
 // request and response (its findings arrive in the `sl-violations` header; see src/check.ts). APIs with paths on another server (the admin probes at the
 // root) go to the server directly: a proxy forwards to a single upstream base URL.
 import { startProxies, startServerProcess } from '@trackspec/harness';
-import { apis, loadBundled } from '@trackspec/specs';
+import { apis, listOperations, loadDereferenced } from '@trackspec/specs';
 import type { TestProject } from 'vitest/node';
 import './provide.js';
 
-const hasPathServers = (api: string) =>
-  Object.values((loadBundled(api).paths ?? {}) as Record<string, { servers?: unknown }>).some((item) => item.servers);
+const hasOwnServers = (api: string) =>
+  listOperations(loadDereferenced(api)).some((operation) => operation.serverPath !== undefined);
 
 export default async function setup(project: TestProject) {
   const server = await startServerProcess();
-  const proxied = apis.map(({ name }) => name).filter((name) => !hasPathServers(name));
+  const proxied = apis.map(({ name }) => name).filter((name) => !hasOwnServers(name));
   const proxies = await startProxies({
     upstreams: Object.fromEntries(proxied.map((name) => [name, server.urls[name]!])),
   }).catch(async (error) => {

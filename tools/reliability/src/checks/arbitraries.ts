@@ -5,9 +5,8 @@
  * anyOf/oneOf, and JSON carried in strings (contentSchema). Rules it does not model (if/then)
  * are left to Ajv: callers filter with the real validator.
  */
+import type { SpecObject as Schema } from '@trackspec/specs';
 import fc from 'fast-check';
-
-type Schema = Record<string, any>;
 
 const formats: Record<string, () => fc.Arbitrary<string>> = {
   'date-time': () =>

@@ -10,10 +10,17 @@ import { createHash } from 'node:crypto';
 import type { ServerProcess } from '@trackspec/harness';
 import {
   apis,
+  asReceived,
   createAjv,
+  credentialsToSend,
+  encodeBody,
+  type JsonObject,
   listOperations,
   loadDereferenced,
   type OperationRef,
+  type OutgoingRequest,
+  operationUrl,
+  placeCredential,
   responseProblems,
   schemaBreakingMutations,
 } from '@trackspec/specs';
@@ -21,14 +28,10 @@ import fc from 'fast-check';
 import { arbitraryFor } from './arbitraries.js';
 import { count, emptySummary, type Summary } from './summary.js';
 
-type Json = Record<string, any>;
-
-interface FuzzRequest {
-  path: string;
-  query: Record<string, string>;
-  headers: Record<string, string>;
+interface FuzzRequest extends OutgoingRequest {
+  pathParams: JsonObject;
   mediaType?: string;
-  body?: Json;
+  body?: JsonObject;
 }
 
 export interface FuzzResult extends Summary {
@@ -42,52 +45,20 @@ const sha1 = (text: string) => createHash('sha1').update(text).digest('hex');
 /** Path segments that fetch would normalise away. */
 const safeSegment = (value: unknown) => String(value) !== '.' && String(value) !== '..' && String(value).length > 0;
 
-/** A form's fields as they arrive: strings, non-strings as their JSON text (a non-object becomes indexed fields). */
-function formFields(body: unknown): Record<string, string> {
-  if (body === null || typeof body !== 'object') return {};
-  return Object.fromEntries(
-    Object.entries(body).map(([name, value]) => [name, typeof value === 'string' ? value : JSON.stringify(value)]),
-  );
-}
-
-function encodeBody(mediaType: string, body: unknown): string {
-  return mediaType === 'application/x-www-form-urlencoded'
-    ? new URLSearchParams(formFields(body)).toString()
-    : JSON.stringify(body);
-}
-
-/** The credentials of the operation's first security alternative, and the keys some APIs carry in the body. */
-function authenticate(
-  api: string,
-  operation: OperationRef,
-  document: Json,
-  server: ServerProcess,
-  request: FuzzRequest,
-): void {
+/** The credentials where the spec says they travel (a key the spec carries in the body included). */
+function authenticate(api: string, operation: OperationRef, server: ServerProcess, request: FuzzRequest): void {
   const credentials = server.credentials[api] ?? {};
-  const alternatives = ((operation.operation as Json).security ?? document.security ?? []) as Json[];
-  const alternative = alternatives.find((candidate) => Object.keys(candidate).length > 0);
-  for (const name of Object.keys(alternative ?? {})) {
-    const scheme = document.components.securitySchemes[name];
-    const value = credentials[name] ?? '';
-    if (scheme.type === 'apiKey' && scheme.in === 'header') request.headers[scheme.name] = value;
-    else if (scheme.type === 'apiKey' && scheme.in === 'query') request.query[scheme.name] = value;
-    else if (scheme.scheme === 'basic')
-      request.headers.authorization = `Basic ${Buffer.from(value).toString('base64')}`;
-    else if (scheme.scheme === 'bearer') request.headers.authorization = `Bearer ${value}`;
-  }
-  // Keys that travel in the body (tto's api_key, Dito's key and signature), as the specs describe.
-  if (request.body && 'api_key' in (request.body as Json)) request.body.api_key = credentials.apiKey;
-  if (api === 'tto' && request.body) request.body.api_key = credentials.apiKey;
+  for (const { name, location } of credentialsToSend(operation))
+    placeCredential(request, location, credentials[name] ?? '');
+  // Dito also signs with the source's secret, which the spec states in prose.
   if (api === 'dito' && request.body) {
-    request.body.platform_api_key = credentials.apiKey;
     request.body.sha1_signature = sha1(credentials.secret ?? '');
     delete request.body.signature;
   }
 }
 
 /** Rules the specs state in prose (a schema cannot tie a body to a path): filled in so the request is valid. */
-function applyProseRules(api: string, operation: OperationRef, request: FuzzRequest, params: Json): void {
+function applyProseRules(api: string, operation: OperationRef, request: FuzzRequest): void {
   if (api === 'm1das' && operation.operationId === 'ingestEvent' && request.body) {
     const body = request.body;
     const fits = (type: string) =>
@@ -95,8 +66,9 @@ function applyProseRules(api: string, operation: OperationRef, request: FuzzRequ
       type === 'identify' ||
       (type === 'track' && body.event !== undefined) ||
       (type === 'group' && body.groupId !== undefined);
-    params['event-type'] = body.type && fits(body.type) ? body.type : 'page';
-    if (body.type && !fits(body.type)) delete body.type;
+    const fitting = typeof body.type === 'string' && fits(body.type);
+    request.pathParams['event-type'] = fitting ? body.type : 'page';
+    if (body.type && !fitting) delete body.type;
   }
   if (
     api === 'rockstat' &&
@@ -107,24 +79,18 @@ function applyProseRules(api: string, operation: OperationRef, request: FuzzRequ
     request.query.name = 'call';
 }
 
-function requestArbitrary(
-  api: string,
-  operation: OperationRef,
-  document: Json,
-  server: ServerProcess,
-): fc.Arbitrary<FuzzRequest> {
-  const parameters = operation.parameters as Json[];
-  const pathParameters = parameters.filter((parameter) => parameter.in === 'path');
-  const queryParameters = parameters.filter(
+function requestArbitrary(api: string, operation: OperationRef, server: ServerProcess): fc.Arbitrary<FuzzRequest> {
+  const pathParameters = operation.parameters.filter((parameter) => parameter.in === 'path');
+  const queryParameters = operation.parameters.filter(
     (parameter) => parameter.in === 'query' && parameter.schema?.type !== 'object',
   );
-  const content = ((operation.operation as Json).requestBody?.content ?? {}) as Record<string, Json>;
+  const content = operation.requestBody?.content ?? {};
   const mediaTypes = Object.keys(content).filter((mediaType) => mediaType !== 'text/plain');
   const body = mediaTypes.length
     ? fc
         .constantFrom(...mediaTypes)
         .chain((mediaType) =>
-          arbitraryFor(content[mediaType]!.schema).map((value) => ({ mediaType, value: value as Json })),
+          arbitraryFor(content[mediaType]!.schema).map((value) => ({ mediaType, value: value as JsonObject })),
         )
     : fc.constant(undefined);
   return fc
@@ -135,30 +101,24 @@ function requestArbitrary(
         ),
       ),
       query: fc.record(
-        Object.fromEntries(
-          queryParameters.map((parameter) => [parameter.name as string, arbitraryFor(parameter.schema)]),
-        ),
+        Object.fromEntries(queryParameters.map((parameter) => [parameter.name, arbitraryFor(parameter.schema)])),
         {
           requiredKeys: queryParameters
             .filter((parameter) => parameter.required)
-            .map((parameter) => parameter.name as string) as never[],
+            .map((parameter) => parameter.name) as never[],
         },
       ),
       body,
     })
     .map(({ path, query, body: generated }) => {
       const request: FuzzRequest = {
-        path: '',
+        pathParams: { ...path },
         query: Object.fromEntries(Object.entries(query).map(([name, value]) => [name, String(value)])),
         headers: {},
         ...(generated ? { mediaType: generated.mediaType, body: generated.value } : {}),
       };
-      const params: Json = { ...path };
-      applyProseRules(api, operation, request, params);
-      authenticate(api, operation, document, server, request);
-      request.path = operation.path.replace(/\{([^}]+)\}/g, (_, name: string) =>
-        encodeURIComponent(String(params[name])),
-      );
+      applyProseRules(api, operation, request);
+      authenticate(api, operation, server, request);
       return request;
     })
     .filter((request) => !request.body || ajv.validate(content[request.mediaType!]!.schema, request.body));
@@ -170,7 +130,7 @@ async function send(
   operation: OperationRef,
   request: FuzzRequest,
 ): Promise<{ status: number; mediaType: string; body: unknown }> {
-  const url = new URL(server.urls[api]! + request.path);
+  const url = operationUrl(server.urls[api]!, operation, request.pathParams);
   for (const [name, value] of Object.entries(request.query)) url.searchParams.set(name, value);
   const headers: Record<string, string> = { ...request.headers };
   if (request.mediaType) headers['content-type'] = request.mediaType;
@@ -218,12 +178,11 @@ export async function runFuzz(server: ServerProcess, { requestsPerApi, seed }: F
   };
   const perApi: string[] = [];
   for (const { name: api } of apis.filter(({ name }) => name !== 'admin')) {
-    const document = loadDereferenced(api) as Json;
-    const operations = listOperations(document as never).filter((candidate) => candidate.source === 'paths');
+    const operations = listOperations(loadDereferenced(api)).filter((candidate) => candidate.source === 'paths');
     const sentBefore = result.sent;
     for (const operation of operations) {
       const label = `${api} ${operation.method.toUpperCase()} ${operation.path}`;
-      const content = ((operation.operation as Json).requestBody?.content ?? {}) as Record<string, Json>;
+      const content = operation.requestBody?.content ?? {};
       // A run sends the valid request, and for a body up to two mutations and one arbitrary JSON body
       // (2 or more); a margin keeps the API's total above the target.
       const requestsPerRun = Object.keys(content).length ? 2 : 1;
@@ -231,7 +190,7 @@ export async function runFuzz(server: ServerProcess, { requestsPerApi, seed }: F
       await fc
         .assert(
           fc.asyncProperty(
-            requestArbitrary(api, operation, document, server),
+            requestArbitrary(api, operation, server),
             fc.jsonValue({ maxDepth: 3 }),
             async (request, garbage) => {
               const accepted = record(`${label} valid`, await send(server, api, operation, request), operation, '2xx');
@@ -240,8 +199,7 @@ export async function runFuzz(server: ServerProcess, { requestsPerApi, seed }: F
                 const schema = content[request.mediaType]!.schema;
                 const plain = plainAjv.compile(schema);
                 // Judge what travels: a form turns every value into a string (and any JSON into fields).
-                const wire = (candidate: unknown) =>
-                  request.mediaType === 'application/x-www-form-urlencoded' ? formFields(candidate) : candidate;
+                const wire = (candidate: unknown) => asReceived(request.mediaType!, candidate);
                 for (const mutation of schemaBreakingMutations(
                   request.body,
                   schema,
@@ -259,7 +217,7 @@ export async function runFuzz(server: ServerProcess, { requestsPerApi, seed }: F
                   rejected =
                     record(
                       `${label} arbitrary JSON`,
-                      await send(server, api, operation, { ...request, body: garbage as Json }),
+                      await send(server, api, operation, { ...request, body: garbage as JsonObject }),
                       operation,
                       '4xx',
                     ) && rejected;

@@ -1,0 +1,38 @@
+/**
+ * The last word on every failure: whatever is thrown — a problem, a store that cannot write,
+ * Fastify's body errors, bad gzip — is answered with problem details that leak no internals, and
+ * a request that no route serves gets a 404 problem.
+ */
+import type { FastifyInstance } from 'fastify';
+import { HttpProblem, notFound, sendProblem } from './problems.js';
+import { StoreUnavailableError } from './storage/event-store.js';
+
+export function registerErrorHandling(app: FastifyInstance): void {
+  app.setErrorHandler((error, request, reply) => {
+    const problem = toHttpProblem(error);
+    if (problem.status >= 500) request.log.error({ err: error }, 'request failed');
+    return sendProblem(reply, problem);
+  });
+  app.setNotFoundHandler((request, reply) => sendProblem(reply, notFound(request)));
+}
+
+function toHttpProblem(error: unknown): HttpProblem {
+  if (error instanceof HttpProblem) return error;
+  if (error instanceof StoreUnavailableError)
+    return new HttpProblem(503, 'The event store is unavailable; nothing was stored. Retry later.', {
+      headers: { 'retry-after': '1' },
+    });
+  const fastifyError = error as { statusCode?: number; code?: string };
+  const code = fastifyError.code ?? '';
+  if (code === 'FST_ERR_CTP_BODY_TOO_LARGE')
+    return new HttpProblem(413, 'The request body is larger than this operation accepts.');
+  if (code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return new HttpProblem(415, 'This Content-Type is not accepted.');
+  if (code === 'Z_DATA_ERROR' || code === 'Z_BUF_ERROR') return new HttpProblem(400, 'The body is not valid gzip.');
+  if (error instanceof SyntaxError || code === 'FST_ERR_CTP_INVALID_JSON_BODY')
+    return new HttpProblem(400, 'The body is not valid JSON.', {
+      errors: [{ in: 'body', pointer: '', detail: 'is not valid JSON' }],
+    });
+  const status = fastifyError.statusCode;
+  if (status && status >= 400 && status < 500) return new HttpProblem(status, 'The request could not be processed.');
+  return new HttpProblem(500, 'An unexpected error occurred; it has been logged.');
+}

@@ -1,0 +1,68 @@
+/**
+ * Reading a request as its operation's spec declares it, before anything is checked: path
+ * parameters under their spec names, declared query parameters (a free-form object parameter
+ * collecting the others), header parameters, and the body with its media type.
+ */
+import type { JsonObject, OperationRef } from '@trackspec/specs';
+import type { FastifyRequest } from 'fastify';
+
+// The app's body parsers record it; handlers are given it.
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** Size in bytes of the parsed body as received (after gzip decoding). */
+    bodyBytes: number | undefined;
+  }
+}
+
+export interface RequestInput {
+  /** Path parameters by their spec names. */
+  params: JsonObject;
+  /** Query parameters; a free-form `style: form, explode: true` object parameter collects the undeclared ones. */
+  query: JsonObject;
+  /** Header parameters, by lower-case name. */
+  headers: JsonObject;
+  /** Of the body's `Content-Type`; undefined for operations that take no body. */
+  mediaType: string | undefined;
+  /** As parsed (an empty body is none); undefined for operations that take no body. */
+  body: unknown;
+}
+
+/** `pathNames` maps the route's parameter names to the spec's (the router renames them). */
+export function compileInputReader(
+  operation: OperationRef,
+  pathNames: ReadonlyMap<string, string>,
+): (request: FastifyRequest) => RequestInput {
+  const { parameters } = operation;
+  const freeForm = parameters.find(
+    (parameter) =>
+      parameter.in === 'query' &&
+      parameter.schema?.type === 'object' &&
+      (parameter.style ?? 'form') === 'form' &&
+      parameter.explode !== false,
+  );
+  const declaredQuery = new Set(
+    parameters.filter((parameter) => parameter.in === 'query' && parameter !== freeForm).map(({ name }) => name),
+  );
+  const headerNames = parameters
+    .filter((parameter) => parameter.in === 'header')
+    .map((parameter) => String(parameter.name).toLowerCase());
+
+  return (request) => {
+    const rawParams = request.params as JsonObject;
+    const params: JsonObject = {};
+    for (const [routeName, specName] of pathNames) params[specName] = rawParams[routeName];
+    const query: JsonObject = {};
+    const undeclared: JsonObject = {};
+    for (const [name, value] of Object.entries(request.query as JsonObject)) {
+      const single = Array.isArray(value) ? value.at(-1) : value;
+      if (declaredQuery.has(name) || !freeForm) query[name] = single;
+      else undeclared[name] = single;
+    }
+    if (freeForm && Object.keys(undeclared).length) query[freeForm.name] = undeclared;
+    const headers: JsonObject = {};
+    for (const name of headerNames) if (request.headers[name] !== undefined) headers[name] = request.headers[name];
+    if (!operation.requestBody) return { params, query, headers, mediaType: undefined, body: undefined };
+    const mediaType = request.headers['content-type']?.split(';')[0]?.trim().toLowerCase();
+    return { params, query, headers, mediaType, body: request.body };
+  };
+}

@@ -1,0 +1,12 @@
+/** The two ways trackspec holds JSON: as data it has yet to check, and as a spec it walks. */
+
+/** A JSON object whose members are not known yet (a request body, an event): read them by checking. */
+export type JsonObject = { [member: string]: unknown };
+
+/**
+ * An object of a dereferenced OpenAPI document (operation, parameter, media type, schema, security
+ * scheme…), its members read loosely: `redocly lint` has checked the document's shape, so walking
+ * it needs no checks at every step. Not for data from requests.
+ */
+// biome-ignore lint/suspicious/noExplicitAny: the one loose type for walking linted documents (see above)
+export type SpecObject = { [member: string]: any };

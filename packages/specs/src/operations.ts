@@ -1,0 +1,130 @@
+/**
+ * The operations of an OpenAPI 3.1 document, each with the facts every reader of the spec needs,
+ * computed here once: its parameters, its effective security and where each credential travels,
+ * the server path it lives under, and its request body's media types, limits and credential field.
+ */
+import type { OpenApiDocument } from './document.js';
+import type { SpecObject } from './json.js';
+
+export const httpMethods = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'] as const;
+export type HttpMethod = (typeof httpMethods)[number];
+
+/** Where one credential travels. */
+export type CredentialLocation =
+  | { in: 'header' | 'query'; name: string }
+  /** HTTP authentication: `Authorization: Basic <base64 of the credential>` or `Bearer <credential>`. */
+  | { in: 'authorization'; scheme: 'basic' | 'bearer' }
+  /** A field of the request body (`x-body-credential`), where no security scheme can say it. */
+  | { in: 'body'; name: string };
+
+/** One security scheme an alternative asks for. */
+export interface SecurityRequirement {
+  /** Its name under `components.securitySchemes`, e.g. `writeKeyHeader`. */
+  name: string;
+  scheme: SpecObject;
+  /** Undefined for schemes trackspec does not model (OAuth 2, OpenID Connect, cookies, other HTTP schemes). */
+  location: CredentialLocation | undefined;
+}
+
+/** Every requirement of an alternative must be met; an empty alternative admits anonymous requests. */
+export type SecurityAlternative = readonly SecurityRequirement[];
+
+export interface RequestBodyRef {
+  required: boolean;
+  /** The media type object of each declared media type, in spec order. */
+  content: Record<string, SpecObject>;
+  /** The limits the spec states, in bytes (`x-max-body-bytes`, `x-max-event-bytes`); absent where it states none. */
+  limits: { maxBodyBytes?: number; maxEventBytes?: number };
+  /** The body field that carries the credential (`x-body-credential`), if the API sends its key there. */
+  credential: { in: 'body'; name: string } | undefined;
+}
+
+export interface OperationRef {
+  /** `paths` for ordinary operations, `webhooks` for requests the API sends out. */
+  source: 'paths' | 'webhooks';
+  /** Path template (or webhook name). */
+  path: string;
+  method: HttpMethod;
+  operationId: string;
+  operation: SpecObject;
+  /** Path-level parameters followed by operation-level ones. */
+  parameters: SpecObject[];
+  /** The operation's `security`, else the document's: any one alternative suffices; none at all = anonymous. */
+  security: SecurityAlternative[];
+  /**
+   * The path of the operation's own server (the operation's or its path item's `servers`), without
+   * a trailing slash (`''` = the server root), which replaces the API's base path; undefined when
+   * the operation lives under the API's base path.
+   */
+  serverPath: string | undefined;
+  /** Undefined when the operation takes no body. */
+  requestBody: RequestBodyRef | undefined;
+}
+
+export function listOperations(document: OpenApiDocument): OperationRef[] {
+  const schemes = (document.components?.securitySchemes ?? {}) as Record<string, SpecObject>;
+  const operations: OperationRef[] = [];
+  for (const source of ['paths', 'webhooks'] as const) {
+    for (const [path, item] of Object.entries(document[source] ?? {})) {
+      const pathItem = item as SpecObject;
+      for (const method of httpMethods) {
+        const operation = pathItem[method] as SpecObject | undefined;
+        if (!operation) continue;
+        operations.push({
+          source,
+          path,
+          method,
+          operationId: String(operation.operationId),
+          operation,
+          parameters: [...(pathItem.parameters ?? []), ...(operation.parameters ?? [])],
+          security: ((operation.security ?? document.security ?? []) as SpecObject[]).map((alternative) =>
+            Object.keys(alternative).map((name) => requirement(name, schemes[name] ?? {})),
+          ),
+          serverPath: serverPathOf(operation.servers ?? pathItem.servers),
+          requestBody: operation.requestBody ? requestBodyRef(operation.requestBody) : undefined,
+        });
+      }
+    }
+  }
+  return operations;
+}
+
+/** The operation with this `operationId`; a spec without it is a fault of the caller's assumptions. */
+export function getOperation(document: OpenApiDocument, operationId: string): OperationRef {
+  const found = listOperations(document).find((operation) => operation.operationId === operationId);
+  if (!found) throw new Error(`${document.info.title} has no operation ${operationId}`);
+  return found;
+}
+
+/** Where a security scheme's credential travels; undefined for the schemes trackspec does not model. */
+export function credentialLocationOf(scheme: SpecObject): CredentialLocation | undefined {
+  if (scheme.type === 'apiKey' && (scheme.in === 'header' || scheme.in === 'query'))
+    return { in: scheme.in, name: String(scheme.name) };
+  const httpScheme = String(scheme.scheme).toLowerCase();
+  if (scheme.type === 'http' && (httpScheme === 'basic' || httpScheme === 'bearer'))
+    return { in: 'authorization', scheme: httpScheme };
+  return undefined;
+}
+
+function requirement(name: string, scheme: SpecObject): SecurityRequirement {
+  return { name, scheme, location: credentialLocationOf(scheme) };
+}
+
+function serverPathOf(servers: SpecObject[] | undefined): string | undefined {
+  const url = servers?.[0]?.url;
+  return url === undefined ? undefined : new URL(url, 'http://placeholder').pathname.replace(/\/+$/, '');
+}
+
+// A bundled (not dereferenced) document may hold a `$ref` here: it reads as a body with no content.
+function requestBodyRef(requestBody: SpecObject): RequestBodyRef {
+  const credentialField = requestBody['x-body-credential'] as string | undefined;
+  return {
+    required: requestBody.required === true,
+    content: requestBody.content ?? {},
+    limits: {
+      ...(requestBody['x-max-body-bytes'] !== undefined ? { maxBodyBytes: requestBody['x-max-body-bytes'] } : {}),
+      ...(requestBody['x-max-event-bytes'] !== undefined ? { maxEventBytes: requestBody['x-max-event-bytes'] } : {}),
+    },
+    credential: credentialField === undefined ? undefined : { in: 'body', name: credentialField },
+  };
+}
