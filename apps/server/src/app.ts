@@ -48,8 +48,8 @@ export async function buildApp({ config, store, logger = false, now = () => new 
   const ids = createSnowflake({ workerId: config.workerId });
   const routes: Record<string, string[]> = {};
   for (const [api, document] of documents) {
-    const factory = handlerFactories[api];
-    if (!factory) throw new Error(`No handlers for API "${api}": add its factory to src/handlers/index.ts`);
+    // handlers/index.ts has loaded one factory per registered API, or refused to start.
+    const factory = handlerFactories[api]!;
     routes[api] = mountApi(app, {
       api,
       document,
