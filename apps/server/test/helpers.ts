@@ -9,6 +9,10 @@ import type { ServerConfig } from '../src/config.js';
 import type { EventStore } from '../src/storage/event-store.js';
 import { openSqliteStore } from '../src/storage/sqlite-event-store.js';
 
+/** A stored event as the admin API returns it; tests read its members directly. */
+// biome-ignore lint/suspicious/noExplicitAny: test assertions read nested members without narrowing
+export type StoredEventJson = Record<string, any>;
+
 export const adminToken = 'test-admin-token';
 export const sha1 = (text: string) => createHash('sha1').update(text).digest('hex');
 
@@ -40,7 +44,7 @@ export interface TestApp {
   store: EventStore;
   clock: { now: Date };
   /** Stored events through the admin API (as an operator would read them). */
-  events(query?: string): Promise<Array<Record<string, any>>>;
+  events(query?: string): Promise<StoredEventJson[]>;
   close(): Promise<void>;
 }
 

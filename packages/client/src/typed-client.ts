@@ -44,31 +44,35 @@ export interface ClientInternals {
   headers?: HeadersOptions;
 }
 
+/** An operation of the generated `paths`, constrained as openapi-fetch constrains it (its types expect `any` members). */
+// biome-ignore lint/suspicious/noExplicitAny: openapi-fetch's own constraint; `unknown` members break its inference
+type OperationObject = Record<string | number, any>;
+
 // openapi-fetch's own rule for whether `init` may be omitted (not exported by it).
 type InitParam<Init> =
   RequiredKeysOf<Init> extends never ? [(Init & { [key: string]: unknown })?] : [Init & { [key: string]: unknown }];
 
-type Data<Operation extends Record<string | number, any>, Init> = Exclude<
+type Data<Operation extends OperationObject, Init> = Exclude<
   FetchResponse<Operation, Init, MediaType>['data'],
   undefined
 >;
-export type ErrorBody<Operation extends Record<string | number, any>> = Readable<
+export type ErrorBody<Operation extends OperationObject> = Readable<
   ErrorResponse<ResponseObjectMap<Operation>, MediaType>
 >;
 
 /** What a call resolves to in result mode: exactly one of `data` and `error`. */
-export type ApiResult<Operation extends Record<string | number, any>, Init = unknown> =
+export type ApiResult<Operation extends OperationObject, Init = unknown> =
   | { data: Data<Operation, Init>; error?: undefined; response: Response }
   | { data?: undefined; error: ApiError<ErrorBody<Operation>>; response: Response };
 
 /** What a call resolves to in throwing mode (a non-2xx answer rejects with `ApiError`). */
-export interface ApiSuccess<Operation extends Record<string | number, any>, Init = unknown> {
+export interface ApiSuccess<Operation extends OperationObject, Init = unknown> {
   data: Data<Operation, Init>;
   response: Response;
 }
 
 type Operation<Paths, Path extends keyof Paths, M extends HttpMethod> = Paths[Path][M & keyof Paths[Path]] &
-  Record<string | number, any>;
+  OperationObject;
 
 type Method<Paths extends {}, M extends HttpMethod, ThrowOnError extends boolean> = <
   Path extends PathsWithMethod<Paths, M>,

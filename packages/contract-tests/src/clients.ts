@@ -14,7 +14,11 @@ import {
 import { deriveApiFacts, loadDereferenced } from '@trackspec/specs';
 
 type Credentials = Record<string, string | undefined>;
-type Factory = (baseUrl: string, credentials: Credentials) => TypedClient<any>;
+/** The paths of whichever API the suite is checking: known only from the spec at run time. */
+// biome-ignore lint/suspicious/noExplicitAny: the paths type of an API chosen at run time
+type AnyPaths = any;
+type AnyApiClient = TypedClient<AnyPaths>;
+type Factory = (baseUrl: string, credentials: Credentials) => AnyApiClient;
 
 const retry = false as const;
 const factories: Record<string, Factory> = {
@@ -23,9 +27,9 @@ const factories: Record<string, Factory> = {
   dito: (baseUrl, { apiKey = '', secret = '' }) => createDitoClient({ baseUrl, apiKey, secret, retry }),
 };
 
-export function clientFor(api: string, baseUrl: string, credentials: Credentials = {}): TypedClient<any> {
+export function clientFor(api: string, baseUrl: string, credentials: Credentials = {}): AnyApiClient {
   const factory = factories[api];
   if (factory) return factory(baseUrl, credentials);
   // The registry's own spec (the one the cases come from), not the facts this build of the client knows.
-  return createApiClient<any>(deriveApiFacts(loadDereferenced(api)), { baseUrl, credentials, retry });
+  return createApiClient<AnyPaths>(deriveApiFacts(loadDereferenced(api)), { baseUrl, credentials, retry });
 }

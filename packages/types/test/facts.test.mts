@@ -1,11 +1,11 @@
 // The generated run-time facts (`apiFacts`) say what each spec says: every security scheme with
 // where its credential goes, every operation with its effective security and its body limits.
 // The spec is read here directly, not through the derivation the generator uses.
-import { apis, listOperations, loadDereferenced } from '@trackspec/specs';
+import { apis, listOperations, loadDereferenced, type SpecObject } from '@trackspec/specs';
 import { describe, expect, it } from 'vitest';
 import { apiFacts } from '../src/index.js';
 
-type Json = Record<string, any>;
+type Json = SpecObject;
 
 describe.each(apis.map((api) => [api.name]))('%s facts', (name) => {
   const document = loadDereferenced(name) as Json;
