@@ -5,10 +5,42 @@
  * spec says it carries); any other type is buffered so that the router answers 415 naming what the
  * operation accepts. gzip bodies (Segment SDKs send them) are decompressed first, and the body
  * limit applies to the decompressed bytes.
+ *
+ * Every JSON text a body carries — a JSON body, JSON sent as `text/plain`, JSON in a form field
+ * (Dito's `event`), gzip-decoded or not — is measured before it is parsed: deeper than the
+ * operation's nesting limit (`x-max-depth`, else `defaultMaxDepth`) is a 400 naming the limit, so
+ * nothing accepted can overflow the stack of what later walks or serialises it.
  */
 import { createGunzip } from 'node:zlib';
+import { defaultMaxDepth, jsonDepth } from '@trackspec/specs';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { HttpProblem } from './problems.js';
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** The operation's JSON nesting limit (`x-max-depth`); `defaultMaxDepth` where the route sets none. */
+    maxDepth?: number;
+  }
+}
+
+/** Refuses JSON text (at `pointer` in the body) that nests deeper than the route's limit. */
+export function checkDepth(request: FastifyRequest, text: string, pointer = ''): void {
+  const limit = request.routeOptions.config?.maxDepth ?? defaultMaxDepth;
+  if (jsonDepth(text, limit) <= limit) return;
+  const where = pointer ? `The JSON in body field ${pointer}` : 'The body';
+  throw new HttpProblem(400, `${where} nests deeper than ${limit} levels, the limit (x-max-depth).`, {
+    errors: [{ in: 'body', pointer, detail: `nests deeper than ${limit} levels (x-max-depth: ${limit})` }],
+  });
+}
+
+/** Runs a parser step, handing a thrown problem to `done`. */
+function guarded(done: (error: Error | null, value?: unknown) => void, step: () => void): void {
+  try {
+    step();
+  } catch (error) {
+    done(error as Error);
+  }
+}
 
 type TextParser = (request: FastifyRequest, body: string, done: (error: Error | null, value?: unknown) => void) => void;
 
@@ -22,11 +54,29 @@ export function registerBodyParsers(app: FastifyInstance): void {
       parse(request, body as string, done);
     });
   addTextParser('application/json', (request, body, done) =>
-    body.trim() === '' ? done(null, undefined) : parseJson(request, body, done),
+    guarded(done, () => {
+      if (body.trim() === '') return done(null, undefined);
+      checkDepth(request, body);
+      parseJson(request, body, done);
+    }),
   );
-  addTextParser('text/plain', (_request, body, done) => done(null, body === '' ? undefined : body));
-  addTextParser('application/x-www-form-urlencoded', (_request, body, done) =>
-    done(null, body === '' ? undefined : Object.fromEntries(new URLSearchParams(body))),
+  // The only text bodies the specs declare carry JSON (m1das, as browsers send it without a preflight).
+  addTextParser('text/plain', (request, body, done) =>
+    guarded(done, () => {
+      if (body === '') return done(null, undefined);
+      checkDepth(request, body);
+      done(null, body);
+    }),
+  );
+  addTextParser('application/x-www-form-urlencoded', (request, body, done) =>
+    guarded(done, () => {
+      if (body === '') return done(null, undefined);
+      const fields = Object.fromEntries(new URLSearchParams(body));
+      // A field may carry JSON (Dito's `event`); one that holds no brackets cannot nest.
+      for (const [name, value] of Object.entries(fields))
+        checkDepth(request, value, `/${name.replaceAll('~', '~0').replaceAll('/', '~1')}`);
+      done(null, fields);
+    }),
   );
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
 

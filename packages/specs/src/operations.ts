@@ -33,8 +33,11 @@ export interface RequestBodyRef {
   required: boolean;
   /** The media type object of each declared media type, in spec order. */
   content: Record<string, SpecObject>;
-  /** The limits the spec states, in bytes (`x-max-body-bytes`, `x-max-event-bytes`); absent where it states none. */
-  limits: { maxBodyBytes?: number; maxEventBytes?: number };
+  /**
+   * The limits the spec states, in bytes (`x-max-body-bytes`, `x-max-event-bytes`) and levels of
+   * JSON nesting (`x-max-depth`; `defaultMaxDepth` applies where it is absent); absent where it states none.
+   */
+  limits: { maxBodyBytes?: number; maxEventBytes?: number; maxDepth?: number };
   /** The body field that carries the credential (`x-body-credential`), if the API sends its key there. */
   credential: { in: 'body'; name: string } | undefined;
 }
@@ -124,6 +127,7 @@ function requestBodyRef(requestBody: SpecObject): RequestBodyRef {
     limits: {
       ...(requestBody['x-max-body-bytes'] !== undefined ? { maxBodyBytes: requestBody['x-max-body-bytes'] } : {}),
       ...(requestBody['x-max-event-bytes'] !== undefined ? { maxEventBytes: requestBody['x-max-event-bytes'] } : {}),
+      ...(requestBody['x-max-depth'] !== undefined ? { maxDepth: requestBody['x-max-depth'] } : {}),
     },
     credential: credentialField === undefined ? undefined : { in: 'body', name: credentialField },
   };

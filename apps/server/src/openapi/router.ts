@@ -4,7 +4,13 @@
  * registered under the operation's `operationId`. An operation without a handler, or a handler
  * without an operation, stops the server at start-up, so the server and the spec cannot drift.
  */
-import { type JsonObject, listOperations, type OpenApiDocument, type OperationRef } from '@trackspec/specs';
+import {
+  defaultMaxDepth,
+  type JsonObject,
+  listOperations,
+  type OpenApiDocument,
+  type OperationRef,
+} from '@trackspec/specs';
 import type { FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from 'fastify';
 import type { SourceConfig } from '../config.js';
 import { answerContentType } from '../problems.js';
@@ -107,6 +113,7 @@ function operationRoute(
     method: operation.method.toUpperCase() as 'GET',
     url,
     bodyLimit: operation.requestBody?.limits.maxBodyBytes ?? defaultBodyLimit,
+    config: { maxDepth: operation.requestBody?.limits.maxDepth ?? defaultMaxDepth },
     handler: async (request: FastifyRequest, reply: FastifyReply) => {
       const credential = authentication.presented(request);
       const { params, query, mediaType, body } = validate(read(request));
