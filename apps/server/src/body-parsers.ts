@@ -20,6 +20,8 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** The operation's JSON nesting limit (`x-max-depth`); `defaultMaxDepth` where the route sets none. */
     maxDepth?: number;
+    /** The form fields the operation's spec says carry JSON (`contentMediaType: application/json`). */
+    jsonFormFields?: readonly string[];
   }
 }
 
@@ -72,9 +74,10 @@ export function registerBodyParsers(app: FastifyInstance): void {
     guarded(done, () => {
       if (body === '') return done(null, undefined);
       const fields = Object.fromEntries(new URLSearchParams(body));
-      // A field may carry JSON (Dito's `event`); one that holds no brackets cannot nest.
-      for (const [name, value] of Object.entries(fields))
-        checkDepth(request, value, `/${name.replaceAll('~', '~0').replaceAll('/', '~1')}`);
+      // The fields the spec says carry JSON (Dito's `event`); the others are plain strings.
+      for (const name of request.routeOptions.config?.jsonFormFields ?? [])
+        if (typeof fields[name] === 'string')
+          checkDepth(request, fields[name], `/${name.replaceAll('~', '~0').replaceAll('/', '~1')}`);
       done(null, fields);
     }),
   );

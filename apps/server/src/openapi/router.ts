@@ -10,6 +10,7 @@ import {
   listOperations,
   type OpenApiDocument,
   type OperationRef,
+  type SpecObject,
 } from '@trackspec/specs';
 import type { FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from 'fastify';
 import type { SourceConfig } from '../config.js';
@@ -113,7 +114,10 @@ function operationRoute(
     method: operation.method.toUpperCase() as 'GET',
     url,
     bodyLimit: operation.requestBody?.limits.maxBodyBytes ?? defaultBodyLimit,
-    config: { maxDepth: operation.requestBody?.limits.maxDepth ?? defaultMaxDepth },
+    config: {
+      maxDepth: operation.requestBody?.limits.maxDepth ?? defaultMaxDepth,
+      jsonFormFields: jsonFormFields(operation),
+    },
     handler: async (request: FastifyRequest, reply: FastifyReply) => {
       const credential = authentication.presented(request);
       const { params, query, mediaType, body } = validate(read(request));
@@ -123,6 +127,15 @@ function operationRoute(
       return answer(reply, await handler(input));
     },
   };
+}
+
+/** The fields of the operation's form body that carry JSON (`contentMediaType: application/json`). */
+function jsonFormFields(operation: OperationRef): string[] {
+  const form = operation.requestBody?.content['application/x-www-form-urlencoded']?.schema;
+  const properties = (form?.properties ?? {}) as Record<string, SpecObject>;
+  return Object.keys(properties).filter((name) =>
+    /^application\/(.+\+)?json\b/.test(String(properties[name]!.contentMediaType)),
+  );
 }
 
 /** Fastify's router treats `-` in `:name` as a separator, so spec names are mapped to safe ones. */
