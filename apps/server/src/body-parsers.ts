@@ -10,6 +10,11 @@
  * (Dito's `event`), gzip-decoded or not — is measured before it is parsed: deeper than the
  * operation's nesting limit (`x-max-depth`, else `defaultMaxDepth`) is a 400 naming the limit, so
  * nothing accepted can overflow the stack of what later walks or serialises it.
+ *
+ * Where the spec says `x-trackspec-json-any-label` (m1das ingest: axios labels a compressed Buffer
+ * `application/x-www-form-urlencoded`, and so does `curl -d`), a body under another label whose
+ * bytes are JSON (an object or array) is read as `application/json`; one that is not keeps its label
+ * (and its 415), and one that starts like JSON but is not is the usual 400.
  */
 import { createGunzip } from 'node:zlib';
 import { defaultMaxDepth, jsonDepth } from '@trackspec/specs';
@@ -22,6 +27,8 @@ declare module 'fastify' {
     maxDepth?: number;
     /** The form fields the operation's spec says carry JSON (`contentMediaType: application/json`). */
     jsonFormFields?: readonly string[];
+    /** `x-trackspec-json-any-label`: JSON bytes are read as JSON whatever their label. */
+    jsonAnyLabel?: boolean;
   }
 }
 
@@ -49,6 +56,15 @@ type TextParser = (request: FastifyRequest, body: string, done: (error: Error | 
 export function registerBodyParsers(app: FastifyInstance): void {
   const parseJson = app.getDefaultJsonParser('error', 'error');
   app.decorateRequest('bodyBytes', undefined);
+  app.decorateRequest('bodyMediaType', undefined);
+  /** Under a lenient route, JSON bytes become a JSON body; false when the body is not JSON-like. */
+  const asJson = (request: FastifyRequest, body: string, done: (error: Error | null, value?: unknown) => void) => {
+    if (!request.routeOptions.config?.jsonAnyLabel || !/^\s*[[{]/.test(body)) return false;
+    request.bodyMediaType = 'application/json';
+    checkDepth(request, body);
+    parseJson(request, body, done);
+    return true;
+  };
   // Every text parser records the body's size first (see FastifyRequest.bodyBytes).
   const addTextParser = (type: string, parse: TextParser) =>
     app.addContentTypeParser(type, { parseAs: 'string' }, (request, body, done) => {
@@ -73,6 +89,7 @@ export function registerBodyParsers(app: FastifyInstance): void {
   addTextParser('application/x-www-form-urlencoded', (request, body, done) =>
     guarded(done, () => {
       if (body === '') return done(null, undefined);
+      if (asJson(request, body, done)) return;
       const fields = Object.fromEntries(new URLSearchParams(body));
       // The fields the spec says carry JSON (Dito's `event`); the others are plain strings.
       for (const name of request.routeOptions.config?.jsonFormFields ?? [])
@@ -81,7 +98,16 @@ export function registerBodyParsers(app: FastifyInstance): void {
       done(null, fields);
     }),
   );
-  app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
+  app.addContentTypeParser('*', { parseAs: 'buffer' }, (request, body, done) =>
+    guarded(done, () => {
+      const buffer = body as Buffer;
+      if (request.routeOptions.config?.jsonAnyLabel) {
+        request.bodyBytes = buffer.length;
+        if (asJson(request, buffer.toString('utf8'), done)) return;
+      }
+      done(null, buffer);
+    }),
+  );
 
   app.addHook('preParsing', async (request, _reply, payload) => {
     const encoding = request.headers['content-encoding']?.trim().toLowerCase();

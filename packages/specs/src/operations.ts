@@ -40,6 +40,11 @@ export interface RequestBodyRef {
   limits: { maxBodyBytes?: number; maxEventBytes?: number; maxDepth?: number };
   /** The body field that carries the credential (`x-body-credential`), if the API sends its key there. */
   credential: { in: 'body'; name: string } | undefined;
+  /**
+   * `x-trackspec-json-any-label`: a body whose bytes are JSON is read as `application/json` whatever
+   * its `Content-Type` says (SDKs and curl mislabel JSON); a body that is not JSON keeps its label.
+   */
+  jsonAnyLabel?: boolean;
 }
 
 export interface OperationRef {
@@ -130,5 +135,6 @@ function requestBodyRef(requestBody: SpecObject): RequestBodyRef {
       ...(requestBody['x-max-depth'] !== undefined ? { maxDepth: requestBody['x-max-depth'] } : {}),
     },
     credential: credentialField === undefined ? undefined : { in: 'body', name: credentialField },
+    ...(requestBody['x-trackspec-json-any-label'] === true ? { jsonAnyLabel: true } : {}),
   };
 }

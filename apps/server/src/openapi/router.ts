@@ -117,6 +117,7 @@ function operationRoute(
     config: {
       maxDepth: operation.requestBody?.limits.maxDepth ?? defaultMaxDepth,
       jsonFormFields: jsonFormFields(operation),
+      jsonAnyLabel: operation.requestBody?.jsonAnyLabel === true,
     },
     handler: async (request: FastifyRequest, reply: FastifyReply) => {
       const credential = authentication.presented(request);
