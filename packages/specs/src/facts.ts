@@ -26,6 +26,8 @@ export interface OperationFacts {
   maxBodyBytes?: number;
   /** The request body's `x-max-event-bytes` (largest event inside a batch), when the spec sets one. */
   maxEventBytes?: number;
+  /** The request body's `x-max-depth` (deepest JSON nesting), when the spec sets one. */
+  maxDepth?: number;
 }
 
 export interface ApiFacts {

@@ -75,6 +75,7 @@ export { createAjv, type ErrorObject, type ValidateFunction } from './ajv.js';
 export { collectExamples, type ExampleRef } from './examples.js';
 export { type ApiFacts, deriveApiFacts, identifierOf, type OperationFacts, type SecuritySchemeFacts } from './facts.js';
 export type { JsonObject, SpecObject } from './json.js';
+export { defaultMaxDepth, jsonDepth } from './json-depth.js';
 export { type Mutation, type MutationKind, schemaBreakingMutations } from './mutations.js';
 export {
   type CredentialLocation,

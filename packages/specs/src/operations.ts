@@ -33,10 +33,18 @@ export interface RequestBodyRef {
   required: boolean;
   /** The media type object of each declared media type, in spec order. */
   content: Record<string, SpecObject>;
-  /** The limits the spec states, in bytes (`x-max-body-bytes`, `x-max-event-bytes`); absent where it states none. */
-  limits: { maxBodyBytes?: number; maxEventBytes?: number };
+  /**
+   * The limits the spec states, in bytes (`x-max-body-bytes`, `x-max-event-bytes`) and levels of
+   * JSON nesting (`x-max-depth`; `defaultMaxDepth` applies where it is absent); absent where it states none.
+   */
+  limits: { maxBodyBytes?: number; maxEventBytes?: number; maxDepth?: number };
   /** The body field that carries the credential (`x-body-credential`), if the API sends its key there. */
   credential: { in: 'body'; name: string } | undefined;
+  /**
+   * `x-trackspec-json-any-label`: a body whose bytes are JSON is read as `application/json` whatever
+   * its `Content-Type` says (SDKs and curl mislabel JSON); a body that is not JSON keeps its label.
+   */
+  jsonAnyLabel?: boolean;
 }
 
 export interface OperationRef {
@@ -124,7 +132,9 @@ function requestBodyRef(requestBody: SpecObject): RequestBodyRef {
     limits: {
       ...(requestBody['x-max-body-bytes'] !== undefined ? { maxBodyBytes: requestBody['x-max-body-bytes'] } : {}),
       ...(requestBody['x-max-event-bytes'] !== undefined ? { maxEventBytes: requestBody['x-max-event-bytes'] } : {}),
+      ...(requestBody['x-max-depth'] !== undefined ? { maxDepth: requestBody['x-max-depth'] } : {}),
     },
     credential: credentialField === undefined ? undefined : { in: 'body', name: credentialField },
+    ...(requestBody['x-trackspec-json-any-label'] === true ? { jsonAnyLabel: true } : {}),
   };
 }

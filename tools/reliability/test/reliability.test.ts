@@ -45,7 +45,7 @@ describe('reliability (bounded slice)', () => {
     expect(result.leaks).toEqual([]);
   }, 60_000);
 
-  it('answers oversize, malformed and hostile bodies with 4xx and stays up', async () => {
+  it('answers oversize, too deep, malformed and hostile bodies with 4xx and stays up', async () => {
     const result = await runLimits();
     console.log(formatSummary(result));
     expect(result.mismatches).toEqual([]);
@@ -62,6 +62,10 @@ describe('reliability (bounded slice)', () => {
       expect(result.serverErrors).toBe(0);
       expect(result.accepted).toBeGreaterThan(0);
       expect(result.rejected).toBeGreaterThan(0);
+      // The limit sweep reached both sides of the nesting and size limits.
+      expect(result.sweep.within).toBeGreaterThan(0);
+      expect(result.sweep.pastDepth).toBeGreaterThan(0);
+      expect(result.sweep.pastSize).toBeGreaterThan(0);
     } finally {
       await server.stop();
     }

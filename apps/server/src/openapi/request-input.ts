@@ -11,6 +11,8 @@ declare module 'fastify' {
   interface FastifyRequest {
     /** Size in bytes of the parsed body as received (after gzip decoding). */
     bodyBytes: number | undefined;
+    /** Set when a body parser read the body as another media type than its label (`x-trackspec-json-any-label`). */
+    bodyMediaType: string | undefined;
   }
 }
 
@@ -62,7 +64,7 @@ export function compileInputReader(
     const headers: JsonObject = {};
     for (const name of headerNames) if (request.headers[name] !== undefined) headers[name] = request.headers[name];
     if (!operation.requestBody) return { params, query, headers, mediaType: undefined, body: undefined };
-    const mediaType = request.headers['content-type']?.split(';')[0]?.trim().toLowerCase();
+    const mediaType = request.bodyMediaType ?? request.headers['content-type']?.split(';')[0]?.trim().toLowerCase();
     return { params, query, headers, mediaType, body: request.body };
   };
 }

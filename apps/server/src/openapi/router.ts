@@ -4,7 +4,14 @@
  * registered under the operation's `operationId`. An operation without a handler, or a handler
  * without an operation, stops the server at start-up, so the server and the spec cannot drift.
  */
-import { type JsonObject, listOperations, type OpenApiDocument, type OperationRef } from '@trackspec/specs';
+import {
+  defaultMaxDepth,
+  type JsonObject,
+  listOperations,
+  type OpenApiDocument,
+  type OperationRef,
+  type SpecObject,
+} from '@trackspec/specs';
 import type { FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from 'fastify';
 import type { SourceConfig } from '../config.js';
 import { answerContentType } from '../problems.js';
@@ -107,6 +114,11 @@ function operationRoute(
     method: operation.method.toUpperCase() as 'GET',
     url,
     bodyLimit: operation.requestBody?.limits.maxBodyBytes ?? defaultBodyLimit,
+    config: {
+      maxDepth: operation.requestBody?.limits.maxDepth ?? defaultMaxDepth,
+      jsonFormFields: jsonFormFields(operation),
+      jsonAnyLabel: operation.requestBody?.jsonAnyLabel === true,
+    },
     handler: async (request: FastifyRequest, reply: FastifyReply) => {
       const credential = authentication.presented(request);
       const { params, query, mediaType, body } = validate(read(request));
@@ -116,6 +128,15 @@ function operationRoute(
       return answer(reply, await handler(input));
     },
   };
+}
+
+/** The fields of the operation's form body that carry JSON (`contentMediaType: application/json`). */
+function jsonFormFields(operation: OperationRef): string[] {
+  const form = operation.requestBody?.content['application/x-www-form-urlencoded']?.schema;
+  const properties = (form?.properties ?? {}) as Record<string, SpecObject>;
+  return Object.keys(properties).filter((name) =>
+    /^application\/(.+\+)?json\b/.test(String(properties[name]!.contentMediaType)),
+  );
 }
 
 /** Fastify's router treats `-` in `:name` as a separator, so spec names are mapped to safe ones. */

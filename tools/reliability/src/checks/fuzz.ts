@@ -13,8 +13,10 @@ import {
   asReceived,
   createAjv,
   credentialsToSend,
+  defaultMaxDepth,
   encodeBody,
   type JsonObject,
+  jsonDepth,
   listOperations,
   loadDereferenced,
   type OperationRef,
@@ -36,6 +38,8 @@ interface FuzzRequest extends OutgoingRequest {
 
 export interface FuzzResult extends Summary {
   failures: string[];
+  /** Limit-sweep requests: grown within the limits, past the nesting limit, past the size limit. */
+  sweep: { within: number; pastDepth: number; pastSize: number };
 }
 
 const ajv = createAjv();
@@ -154,13 +158,102 @@ export interface FuzzOptions {
   /** Requests to send per API at least (spread over its operations). */
   requestsPerApi: number;
   seed: number;
+  /** Limit-sweep requests per operation that takes a body (default 12). */
+  sweepPerOperation?: number;
+  /** The server's body limit where an operation states none (its `defaultBodyLimit`, default 1 MiB). */
+  defaultBodyLimit?: number;
+}
+
+/** Integers from 1 to `max`, log-uniform, with the limit and one past it always among the candidates. */
+const aroundLimit = (limit: number) =>
+  fc.oneof(
+    fc.constantFrom(limit, limit + 1),
+    fc
+      .double({ min: 0, max: Math.log(2 * limit), noNaN: true })
+      .map((exponent) => Math.max(1, Math.round(Math.exp(exponent)))),
+  );
+
+/** Arrays and `{"v": …}` objects in turn, `levels` deep (0: a scalar). */
+function nestedValue(levels: number): unknown {
+  let value: unknown = 0;
+  for (let level = levels; level > 0; level--) value = level % 2 ? [value] : { v: value };
+  return value;
+}
+
+/** Where a value can be added to a body: the JSON a field carries (Dito's `event`) or the body itself. */
+interface Target {
+  /** The form field holding the JSON, if any. */
+  field?: string;
+  /** Member path inside that JSON to the object that takes the new members (`[]`: its root). */
+  path: string[];
+}
+
+function jsonFields(schema: JsonObject | undefined): string[] {
+  const properties = (schema?.properties ?? {}) as Record<string, JsonObject>;
+  return Object.keys(properties).filter((name) => /json/.test(String(properties[name]?.contentMediaType)));
+}
+
+/** The body with `members` added at the target (a copy). */
+function withMembers(body: JsonObject, target: Target, members: JsonObject): JsonObject | undefined {
+  const copy = structuredClone(body);
+  let root: JsonObject;
+  if (target.field !== undefined) {
+    if (typeof copy[target.field] !== 'string') return undefined;
+    root = JSON.parse(copy[target.field] as string);
+  } else root = copy;
+  let object: unknown = root;
+  for (const name of target.path) {
+    const parent = object as JsonObject | undefined;
+    // An optional object member the body does not have yet is added.
+    if (parent && typeof parent === 'object' && parent[name] === undefined) parent[name] = {};
+    object = parent?.[name];
+  }
+  if (!object || typeof object !== 'object' || Array.isArray(object)) return undefined;
+  Object.assign(object, members);
+  if (target.field !== undefined) copy[target.field] = JSON.stringify(root);
+  return copy;
+}
+
+/** A target where added members keep the body valid: the root, else an object member of it. */
+function findTarget(body: JsonObject, schema: JsonObject, valid: (body: unknown) => boolean): Target | undefined {
+  const fieldSchemas = (schema.properties ?? {}) as Record<string, JsonObject>;
+  const roots = [
+    { target: { path: [] } as Target, schema },
+    ...jsonFields(schema).map((field) => ({
+      target: { field, path: [] } as Target,
+      schema: fieldSchemas[field]?.contentSchema as JsonObject,
+    })),
+  ];
+  for (const { target: root, schema: rootSchema } of roots) {
+    const json = root.field === undefined ? body : safeParse(body[root.field]);
+    const names = new Set([
+      ...Object.keys((json as JsonObject | undefined) ?? {}),
+      ...Object.keys((rootSchema?.properties as JsonObject | undefined) ?? {}),
+    ]);
+    const candidates = [root, ...[...names].map((name) => ({ ...root, path: [name] }))];
+    for (const target of candidates) {
+      const probe = withMembers(body, target, { x_fuzz_probe: [{ v: 'x' }] });
+      if (probe && valid(probe)) return target;
+    }
+  }
+  return undefined;
+}
+
+function safeParse(text: unknown): unknown {
+  try {
+    return typeof text === 'string' ? JSON.parse(text) : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Fuzzes every operation of the vendor APIs (the admin API reads, it does not ingest). */
-export async function runFuzz(server: ServerProcess, { requestsPerApi, seed }: FuzzOptions): Promise<FuzzResult> {
+export async function runFuzz(server: ServerProcess, options: FuzzOptions): Promise<FuzzResult> {
+  const { requestsPerApi, seed } = options;
   const result: FuzzResult = {
     ...emptySummary(`fuzzing from the specs (≥ ${requestsPerApi} requests per API, seed ${seed})`),
     failures: [],
+    sweep: { within: 0, pastDepth: 0, pastSize: 0 },
   };
   const record = (
     label: string,
@@ -175,6 +268,66 @@ export async function runFuzz(server: ServerProcess, { requestsPerApi, seed }: F
       problems.unshift(`expected ${expect}, got ${answer.status}: ${JSON.stringify(answer.body)?.slice(0, 200)}`);
     if (problems.length && result.failures.length < 20) result.failures.push(`${label}: ${problems.join('; ')}`);
     return problems.length === 0;
+  };
+  const sweepRuns = options.sweepPerOperation ?? 12;
+  const swept = { depth: 0, size: 0, skipped: [] as string[] };
+  const sweepLimits = async (api: string, operation: OperationRef, label: string) => {
+    const maxDepth = operation.requestBody?.limits.maxDepth ?? defaultMaxDepth;
+    const maxBytes = operation.requestBody?.limits.maxBodyBytes ?? options.defaultBodyLimit ?? 1024 * 1024;
+    const content = operation.requestBody?.content ?? {};
+    await fc
+      .assert(
+        fc.asyncProperty(
+          requestArbitrary(api, operation, server).filter((request) => request.body !== undefined),
+          fc.oneof(
+            aroundLimit(maxDepth).map((levels) => ({ kind: 'depth' as const, levels, bytes: 0 })),
+            aroundLimit(maxBytes).map((bytes) => ({ kind: 'size' as const, levels: 0, bytes })),
+          ),
+          async (request, { kind, levels, bytes }) => {
+            const mediaType = request.mediaType!;
+            const schema = content[mediaType]!.schema as JsonObject;
+            const valid = (body: unknown) => ajv.validate(schema, asReceived(mediaType, body));
+            const target = findTarget(request.body!, schema, valid);
+            if (!target) {
+              if (!swept.skipped.includes(label)) swept.skipped.push(label);
+              return true;
+            }
+            let body = withMembers(request.body!, target, { x_fuzz_deep: nestedValue(levels), x_fuzz_pad: '' })!;
+            const sizeOf = (candidate: JsonObject) => Buffer.byteLength(encodeBody(mediaType, candidate));
+            if (kind === 'size') {
+              const pad = 'x'.repeat(Math.max(0, bytes - sizeOf(body)));
+              body = withMembers(request.body!, target, { x_fuzz_deep: 0, x_fuzz_pad: pad })!;
+            }
+            const sent = sizeOf(body);
+            const depthText = target.field === undefined ? encodeBody(mediaType, body) : String(body[target.field]);
+            const depth = jsonDepth(depthText, maxDepth);
+            swept[kind]++;
+            const answer = await send(server, api, operation, { ...request, body });
+            const at = `${label} ${kind} sweep (depth ${Math.min(depth, maxDepth + 1)}/${maxDepth}, ${sent}/${maxBytes} bytes)`;
+            if (sent > maxBytes) {
+              result.sweep.pastSize++;
+              return record(at, answer, operation, '4xx') && expectStatus(at, answer.status, 413);
+            }
+            if (depth > maxDepth) {
+              result.sweep.pastDepth++;
+              return record(at, answer, operation, '4xx') && expectStatus(at, answer.status, 400);
+            }
+            result.sweep.within++;
+            // Within the limits: accepted exactly when the grown body is still valid (a bounded string may not be).
+            return record(at, answer, operation, depth <= maxDepth && valid(body) ? '2xx' : '4xx');
+          },
+        ),
+        { numRuns: sweepRuns, seed, endOnFailure: true },
+      )
+      .catch((error: Error) => {
+        if (result.failures.length < 20)
+          result.failures.push(`${label} limit sweep: ${error.message.split('\n').slice(0, 6).join(' ')}`);
+      });
+  };
+  const expectStatus = (label: string, status: number, expected: number) => {
+    if (status === expected) return true;
+    if (result.failures.length < 20) result.failures.push(`${label}: expected ${expected}, got ${status}`);
+    return false;
   };
   const perApi: string[] = [];
   for (const { name: api } of apis.filter(({ name }) => name !== 'admin')) {
@@ -231,10 +384,16 @@ export async function runFuzz(server: ServerProcess, { requestsPerApi, seed }: F
           if (result.failures.length < 20)
             result.failures.push(`${label}: ${error.message.split('\n').slice(0, 6).join(' ')}`);
         });
+      if (operation.requestBody) await sweepLimits(api, operation, label);
     }
     perApi.push(`${api} ${result.sent - sentBefore}`);
   }
   result.notes.push(`requests per API: ${perApi.join(', ')}`);
+  result.notes.push(
+    `limit sweep: ${swept.depth} depth and ${swept.size} size requests (${result.sweep.within} within the limits, ` +
+      `${result.sweep.pastDepth} past the nesting limit, ${result.sweep.pastSize} past the size limit)` +
+      (swept.skipped.length ? `; no open object to grow in ${swept.skipped.join(', ')}` : ''),
+  );
   result.notes.push(`${result.failures.length} failing properties`);
   return result;
 }

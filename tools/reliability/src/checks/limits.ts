@@ -3,6 +3,8 @@
  * strings, invalid UTF-8 and gzip bombs each get a clear 4xx; the server stays up and its memory
  * stays bounded.
  */
+
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { startServerProcess } from '@trackspec/harness';
@@ -29,7 +31,58 @@ export async function runLimits({ rounds = 1 }: { rounds?: number } = {}): Promi
   const m1das = { 'content-type': 'application/json', 'x-write-key': key };
   const event = (properties: object) => JSON.stringify({ type: 'track', event: 'e', userId: 'u', properties });
   const deep = `${'['.repeat(100_000)}${']'.repeat(100_000)}`;
+  // Deep but small (about 10 KB): within every size limit, so only a nesting limit stops it.
+  const deep5k = `${'[{"v":'.repeat(2_500)}0${'}]'.repeat(2_500)}`;
+  const hellotext = {
+    'content-type': 'application/json',
+    authorization: `Bearer ${server.credentials.hellotext!.token}`,
+  };
+  const dito = server.credentials.dito!;
+  const deepEverywhere: BadRequest[] = [
+    ['m1das event', '/m1das/api/s/track', m1das, `{"event":"e","userId":"u","properties":{"deep":${deep5k}}}`],
+    [
+      'm1das event as text/plain',
+      '/m1das/api/s/track',
+      { ...m1das, 'content-type': 'text/plain' },
+      `{"event":"e","userId":"u","properties":{"deep":${deep5k}}}`,
+    ],
+    [
+      'm1das batch, gzip',
+      '/m1das/v1/batch',
+      { ...m1das, 'content-encoding': 'gzip' },
+      gzipSync(`{"batch":[{"type":"track","event":"e","userId":"u","properties":{"deep":${deep5k}}}]}`),
+    ],
+    [
+      'tto track',
+      '/tto/v1/track',
+      { 'content-type': 'application/json' },
+      `{"type":"track","api_key":"${server.credentials.tto!.apiKey}","user_id":"u","event":"e","properties":{"deep":${deep5k}}}`,
+    ],
+    ['hellotext event', '/hellotext/v1/attribution/events', hellotext, `{"action":"a","profile":"p","deep":${deep5k}}`],
+    ['rockstat event', '/rockstat/calltrack/call', { 'content-type': 'application/json' }, `{"deep":${deep5k}}`],
+    [
+      'dito event form field',
+      '/dito/users/u',
+      { 'content-type': 'application/x-www-form-urlencoded' },
+      new URLSearchParams({
+        id_type: 'id',
+        platform_api_key: dito.apiKey ?? '',
+        sha1_signature: createHash('sha1')
+          .update(dito.secret ?? '')
+          .digest('hex'),
+        network_name: 'pt',
+        event: `{"action":"a","data":{"deep":${deep5k}}}`,
+      }).toString(),
+    ],
+  ].map(([label, path, headers, body]) => ({
+    label: `deep nesting within the size limits (5,000 levels): ${label}`,
+    path: path as string,
+    headers: headers as Record<string, string>,
+    body: body as string | Buffer,
+    expect: [400],
+  }));
   const cases: BadRequest[] = [
+    ...deepEverywhere,
     {
       label: 'event over 32 KB',
       path: '/m1das/api/s/track',
