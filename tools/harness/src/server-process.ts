@@ -1,5 +1,5 @@
 /**
- * The real ingest server as operators run it (`src/main.ts` in its own process, the demo config
+ * The real ingest server as operators run it (the compiled `dist/main.js` in its own process, the demo config
  * with a fresh database and a free port unless overridden), and the credentials its config gives
  * each API's security schemes. For the contract suite, the benchmark and the reliability suite.
  */
@@ -65,7 +65,8 @@ export async function startServerProcess(options: StartServerOptions = {}): Prom
   const configFile = join(work, 'config.json');
   await writeFile(configFile, JSON.stringify(config));
 
-  const child = spawn(process.execPath, ['--import', 'tsx', join(serverDir, 'src/main.ts'), '--config', configFile], {
+  // The production build (`npm start`): turbo builds the server before any task that runs this.
+  const child = spawn(process.execPath, [join(serverDir, 'dist/main.js'), '--config', configFile], {
     cwd: serverDir,
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],

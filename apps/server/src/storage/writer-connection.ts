@@ -7,8 +7,15 @@ import { Worker } from 'node:worker_threads';
 import { StoreUnavailableError } from './event-store.js';
 import type { WriterReply, WriterRequest, WriterRequestBody, WriterSettings } from './writer-protocol.js';
 
-/** The writer is TypeScript; this entry registers tsx in the thread first. */
-const WRITER_ENTRY = new URL('./writer-thread.bootstrap.mjs', import.meta.url);
+/**
+ * The writer thread's entry: the compiled writer-thread.js beside this module in dist/. When this
+ * module runs from source (the server's own vitest tests import src/), the writer still runs from
+ * the build (test/global-setup.ts refuses to start on a build older than src/), so no TypeScript
+ * loader is needed in any thread.
+ */
+const WRITER_ENTRY = import.meta.url.endsWith('.ts')
+  ? new URL('../../dist/storage/writer-thread.js', import.meta.url)
+  : new URL('./writer-thread.js', import.meta.url);
 
 export class WriterConnection {
   private writer: Worker;

@@ -1,7 +1,7 @@
 /**
  * The store's writer thread: owns the SQLite connection and answers the main thread's requests in
  * the order sent. Appends that arrive while a commit runs are committed together (group commit).
- * Runs only as a worker's entry, started by writer-connection.ts through writer-thread.bootstrap.mjs.
+ * Runs only as a worker's entry (compiled: dist/storage/writer-thread.js), started by writer-connection.ts.
  */
 import { parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads';
 import Database from 'better-sqlite3';
