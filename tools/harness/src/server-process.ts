@@ -39,6 +39,8 @@ export interface ServerProcess {
   pid: number;
   /** Everything the process printed so far. */
   output(): string;
+  /** The metrics URL from the start-up banner (when the config's `metrics` asks for a listener). */
+  metricsUrl(): string | undefined;
   /** SIGTERM (graceful) and wait; `removeData: false` keeps the database for a restart. */
   stop(options?: { removeData?: boolean }): Promise<void>;
   /** SIGKILL, as a crash: nothing is flushed or closed (a `database` passed in is kept either way). */
@@ -117,6 +119,7 @@ export async function startServerProcess(options: StartServerOptions = {}): Prom
     adminToken: config.adminToken,
     pid: child.pid!,
     output: () => output,
+    metricsUrl: () => /^ {2}metrics +(http:\/\/\S+)$/m.exec(output)?.[1],
     async stop({ removeData = true } = {}) {
       if (child.exitCode === null && child.signalCode === null) process.kill(-child.pid!, 'SIGTERM');
       await exited;

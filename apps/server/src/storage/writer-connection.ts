@@ -28,6 +28,8 @@ export class WriterConnection {
   private startedAt = 0;
   private quickDeaths = 0;
   private closing = false;
+  /** Writers started after one died (for the metrics). */
+  restarts = 0;
 
   /**
    * `onGone` hears of each writer that dies, after what waited on it has failed. `entry` replaces the
@@ -44,6 +46,11 @@ export class WriterConnection {
   /** Why no writer can take requests now (one died and the next has not started yet), if none can. */
   get down(): StoreUnavailableError | undefined {
     return this.unavailable;
+  }
+
+  /** Requests sent and not yet answered. */
+  get outstanding(): number {
+    return this.waiting.size;
   }
 
   /** Sends a request; resolves with the writer's result, rejects with its error or with `down`. */
@@ -121,6 +128,7 @@ export class WriterConnection {
     const pause = this.quickDeaths === 0 ? 0 : Math.min(30_000, 500 * 2 ** (this.quickDeaths - 1));
     this.restartTimer = setTimeout(() => {
       this.unavailable = undefined;
+      this.restarts += 1;
       this.writer = this.startWriter();
     }, pause);
     this.restartTimer.unref();

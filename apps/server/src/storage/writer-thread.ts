@@ -61,8 +61,15 @@ port.on('message', (first: WriterRequest) => {
 function commit(appends: readonly AppendRequest[]): void {
   if (appends.length === 0) return;
   let outcomes: AppendOutcome[];
+  const started = performance.now();
   try {
     outcomes = database().append(appends.flatMap((request) => request.groups));
+    const commit = {
+      seconds: (performance.now() - started) / 1000,
+      events: outcomes.reduce((sum, outcome) => sum + outcome.ids.length, 0),
+      dedupeSize: database().dedupeSize,
+    };
+    for (const outcome of outcomes) outcome.commit = commit;
   } catch (error) {
     const failure: WriterError = {
       ...describe(error, error === openError),
