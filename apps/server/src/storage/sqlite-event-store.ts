@@ -241,8 +241,12 @@ class SqliteStore implements SqliteEventStore {
     });
   }
 
-  /** The writer died: appends not yet sent to it fail with it too (none was acknowledged). */
+  /**
+   * The writer died: appends not yet sent to it fail with it too (none was acknowledged). The next
+   * writer numbers its transactions from 1 again, so the count of the last one seen starts over.
+   */
   private failPending(error: StoreUnavailableError): void {
+    this.lastTransaction = 0;
     const pending = this.pending;
     this.pending = [];
     for (const { reject } of pending) reject(error);

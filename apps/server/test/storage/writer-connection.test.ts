@@ -46,5 +46,6 @@ describe('writer thread', () => {
     // For the metrics: one restart, and each committed transaction observed with its events.
     expect(store.status()).toMatchObject({ queueDepth: 0, writerRestarts: 1, dedupeWindowSize: 1 });
     expect(commits).toEqual([1, 1]);
+    expect(store.stats().transactions).toBe(2);
   });
 });
