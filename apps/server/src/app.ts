@@ -13,6 +13,7 @@ import { docsPlugin } from './docs.js';
 import { registerErrorHandling } from './error-handling.js';
 import { handlerFactories } from './handlers/index.js';
 import { createSnowflake } from './ids/snowflake.js';
+import { countingStore, instrumentRequests, type Metrics } from './metrics.js';
 import { mountApi } from './openapi/router.js';
 import { credentialLocations, urlRedactor } from './redact.js';
 import { Sources } from './sources.js';
@@ -24,6 +25,8 @@ export interface AppOptions {
   logger?: FastifyServerOptions['logger'];
   /** Clock, injectable for tests. */
   now?: () => Date;
+  /** Prometheus metrics to feed (src/metrics.ts); served on their own listener by main.ts. */
+  metrics?: Metrics;
 }
 
 export interface App {
@@ -32,7 +35,13 @@ export interface App {
   routes: Record<string, string[]>;
 }
 
-export async function buildApp({ config, store, logger = false, now = () => new Date() }: AppOptions): Promise<App> {
+export async function buildApp({
+  config,
+  store: bareStore,
+  logger = false,
+  now = () => new Date(),
+  metrics,
+}: AppOptions): Promise<App> {
   const documents = new Map(apis.map(({ name }) => [name, loadDereferenced(name)]));
   const app = Fastify({
     logger: logger === false ? false : redactingLogger(logger, [...documents.values()]),
@@ -43,6 +52,8 @@ export async function buildApp({ config, store, logger = false, now = () => new 
   });
   registerBodyParsers(app);
   registerErrorHandling(app);
+  if (metrics) instrumentRequests(app, metrics);
+  const store = metrics ? countingStore(bareStore, metrics) : bareStore;
 
   const sources = new Sources(keyedSources(config));
   const ids = createSnowflake({ workerId: config.workerId });

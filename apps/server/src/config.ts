@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { parse } from 'yaml';
+import type { MetricsConfig } from './metrics.js';
 
 export interface SourceConfig {
   /** Unique id, stored with every event of the source. */
@@ -41,6 +42,8 @@ export interface ServerConfig {
   /** Print the sources' credentials in the start-up banner (the demo config does; never in production). */
   announceCredentials: boolean;
   sources: SourceConfig[];
+  /** Prometheus metrics on their own listener (`GET /metrics`); absent: none. Host defaults to loopback. */
+  metrics?: MetricsConfig;
 }
 
 const defaults: Omit<ServerConfig, 'sources'> = {
@@ -61,6 +64,7 @@ export function loadConfig(path: string | undefined, env: NodeJS.ProcessEnv = pr
   const config: ServerConfig = { ...defaults, ...file, basePaths: { ...file.basePaths }, sources: file.sources ?? [] };
   // A relative database path is relative to the config file.
   if (path && file.database && file.database !== ':memory:') config.database = resolve(dirname(path), file.database);
+  if (file.metrics) config.metrics = { ...file.metrics, host: file.metrics.host ?? '127.0.0.1' };
   if (env.PORT) config.port = Number(env.PORT);
   if (env.HOST) config.host = env.HOST;
   if (env.TRACKSPEC_DATABASE) config.database = env.TRACKSPEC_DATABASE;

@@ -8,6 +8,7 @@ import { parseArgs } from 'node:util';
 import { apis } from '@trackspec/specs';
 import { buildApp } from './app.js';
 import { basePath, loadConfig } from './config.js';
+import { createMetrics, listenMetrics } from './metrics.js';
 import { HttpProblem, sendProblem } from './problems.js';
 import { openSqliteStore } from './storage/sqlite-event-store.js';
 
@@ -16,7 +17,8 @@ const configPath =
   values.config ?? process.env.TRACKSPEC_CONFIG ?? fileURLToPath(new URL('../demo.config.yaml', import.meta.url));
 const config = loadConfig(configPath);
 const store = openSqliteStore(config.database, { dedupeWindow: config.dedupeWindow });
-const { app } = await buildApp({ config, store, logger: { level: process.env.LOG_LEVEL ?? 'info' } });
+const metrics = config.metrics && createMetrics(store);
+const { app } = await buildApp({ config, store, metrics, logger: { level: process.env.LOG_LEVEL ?? 'info' } });
 
 // Shutdown in two steps, so that no request is cut: first drain — keep the listener open but
 // answer new requests 503 (Connection: close, Retry-After) while in-flight ones finish — until no
@@ -35,11 +37,14 @@ app.addHook('onRequest', async (_request, reply) => {
     );
 });
 await app.listen({ host: config.host, port: config.port });
+const metricsListener = metrics && config.metrics && (await listenMetrics(metrics, config.metrics));
 const { port } = app.server.address() as { port: number }; // the real one when the config says 0
 const origin = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
 const lines = [`trackspec server on ${origin} (config ${configPath}, database ${config.database})`, ''];
 for (const api of apis) lines.push(`  ${api.name.padEnd(10)} ${origin}${basePath(config, api.name)}   ${api.title}`);
-lines.push(`  docs       ${origin}/docs/`, `  probes     ${origin}/healthz ${origin}/readyz`, '');
+lines.push(`  docs       ${origin}/docs/`, `  probes     ${origin}/healthz ${origin}/readyz`);
+if (metricsListener) lines.push(`  metrics    ${metricsListener.origin}/metrics`);
+lines.push('');
 // Credentials only when the config asks (the demo config, whose values are the vendors' examples).
 const shown = (secret: string) => (config.announceCredentials ? secret : '(hidden: set announceCredentials to print)');
 lines.push('Sources:');
@@ -64,7 +69,7 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
       check();
     });
     void drained
-      .then(() => app.close())
+      .then(() => Promise.all([app.close(), metricsListener?.close()]))
       .then(() => store.close())
       .then(
         () => process.exit(0),

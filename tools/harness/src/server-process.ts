@@ -1,5 +1,5 @@
 /**
- * The real ingest server as operators run it (`src/main.ts` in its own process, the demo config
+ * The real ingest server as operators run it (the compiled `dist/main.js` in its own process, the demo config
  * with a fresh database and a free port unless overridden), and the credentials its config gives
  * each API's security schemes. For the contract suite, the benchmark and the reliability suite.
  */
@@ -39,6 +39,8 @@ export interface ServerProcess {
   pid: number;
   /** Everything the process printed so far. */
   output(): string;
+  /** The metrics URL from the start-up banner (when the config's `metrics` asks for a listener). */
+  metricsUrl(): string | undefined;
   /** SIGTERM (graceful) and wait; `removeData: false` keeps the database for a restart. */
   stop(options?: { removeData?: boolean }): Promise<void>;
   /** SIGKILL, as a crash: nothing is flushed or closed (a `database` passed in is kept either way). */
@@ -65,7 +67,8 @@ export async function startServerProcess(options: StartServerOptions = {}): Prom
   const configFile = join(work, 'config.json');
   await writeFile(configFile, JSON.stringify(config));
 
-  const child = spawn(process.execPath, ['--import', 'tsx', join(serverDir, 'src/main.ts'), '--config', configFile], {
+  // The production build (`npm start`): turbo builds the server before any task that runs this.
+  const child = spawn(process.execPath, [join(serverDir, 'dist/main.js'), '--config', configFile], {
     cwd: serverDir,
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -116,6 +119,7 @@ export async function startServerProcess(options: StartServerOptions = {}): Prom
     adminToken: config.adminToken,
     pid: child.pid!,
     output: () => output,
+    metricsUrl: () => /^ {2}metrics +(http:\/\/\S+)$/m.exec(output)?.[1],
     async stop({ removeData = true } = {}) {
       if (child.exitCode === null && child.signalCode === null) process.kill(-child.pid!, 'SIGTERM');
       await exited;

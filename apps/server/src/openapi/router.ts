@@ -101,11 +101,9 @@ export function mountApi(app: FastifyInstance, options: MountOptions): string[] 
 }
 
 /** One operation's route: read the request, check it, authenticate it, let the handler answer. */
-function operationRoute(
-  operation: OperationRef,
-  { handlers, defaultBodyLimit, findSource }: MountOptions,
-): RouteOptions {
+function operationRoute(operation: OperationRef, options: MountOptions): RouteOptions {
   const { url, pathNames } = routePath(operation.path);
+  const { handlers, defaultBodyLimit, findSource } = options;
   const authentication = compileAuthentication(operation, findSource);
   const read = compileInputReader(operation, pathNames);
   const validate = compileInputValidator(operation);
@@ -114,7 +112,11 @@ function operationRoute(
     method: operation.method.toUpperCase() as 'GET',
     url,
     bodyLimit: operation.requestBody?.limits.maxBodyBytes ?? defaultBodyLimit,
+    // Read by the body parsers (limits, JSON carried in forms or under any label) and by the metrics
+    // (src/metrics.ts: requests by API and operation, not by URL).
     config: {
+      api: options.api,
+      operationId: operation.operationId,
       maxDepth: operation.requestBody?.limits.maxDepth ?? defaultMaxDepth,
       jsonFormFields: jsonFormFields(operation),
       jsonAnyLabel: operation.requestBody?.jsonAnyLabel === true,

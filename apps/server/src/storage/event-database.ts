@@ -17,6 +17,8 @@ export interface AppendOutcome {
   duplicates: Uint8Array;
   /** Number of the transaction that stored the group (groups committed together share it). */
   transaction: number;
+  /** Set by the writer thread for the metrics: the transaction's duration (s), its events, the dedupe window's size after it. */
+  commit?: { seconds: number; events: number; dedupeSize: number };
 }
 
 const SELECT_COLUMNS = `id, ${INSERT_COLUMNS.join(', ')}`;
@@ -35,6 +37,11 @@ export class EventDatabase {
   private readonly listStatements = new Map<string, Database.Statement>();
   private readonly dedupe: DedupeWindow;
   private transactions = 0;
+
+  /** Message ids in the dedupe window now. */
+  get dedupeSize(): number {
+    return this.dedupe.size;
+  }
 
   /** How many transactions append() has begun (committed or not); the last one's number. */
   get transactionCount(): number {

@@ -81,6 +81,26 @@ export class InvalidCursorError extends Error {
   }
 }
 
+/**
+ * What a store tells the metrics (src/metrics.ts) as it works: every implementation (SQLite here, a
+ * PostgreSQL one alike) calls `committed` once per committed transaction (a group commit).
+ */
+export interface StoreObserver {
+  /** A transaction committed: how long it took (seconds) and how many events it held (stored and duplicates). */
+  committed(seconds: number, events: number): void;
+}
+
+/** What a store reports when metrics are scraped. */
+export interface StoreStatus {
+  /** Requests waiting on the store's writer: appends queued for the next group and requests sent, unanswered. */
+  queueDepth: number;
+  /** Writers (the SQLite writer thread; a PostgreSQL store's connection) started again after one died. */
+  writerRestarts: number;
+  /** Message ids remembered for deduplication now (as of the last commit), and how many the window holds. */
+  dedupeWindowSize: number;
+  dedupeWindowCapacity: number;
+}
+
 export interface EventStore {
   /**
    * Stores the events durably (committed and synced) before resolving.
@@ -100,4 +120,8 @@ export interface EventStore {
   ping(): Promise<void>;
   /** Finishes pending writes, then releases the store; later calls reject. */
   close(): Promise<void>;
+  /** Metrics hooks (optional, so test doubles need not implement them): the store's observer... */
+  observe?(observer: StoreObserver): void;
+  /** ...and its state when scraped. */
+  status?(): StoreStatus;
 }

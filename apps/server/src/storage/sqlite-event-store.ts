@@ -24,6 +24,8 @@ import {
   type EventStore,
   type NewEvent,
   type StoredEvent,
+  type StoreObserver,
+  type StoreStatus,
   StoreUnavailableError,
 } from './event-store.js';
 import { isFilePath, openEventDatabase } from './open-database.js';
@@ -57,6 +59,8 @@ interface SqliteStoreStats {
 
 export interface SqliteEventStore extends EventStore {
   stats(): SqliteStoreStats;
+  observe(observer: StoreObserver): void;
+  status(): StoreStatus;
 }
 
 const DEFAULT_BUSY_TIMEOUT_MS = 2000;
@@ -98,6 +102,8 @@ class SqliteStore implements SqliteEventStore {
   private lastTransaction = 0;
   private flushScheduled: NodeJS.Immediate | undefined;
   private closing: Promise<void> | undefined;
+  private observer: StoreObserver | undefined;
+  private dedupeSize = 0;
   private readonly counters: SqliteStoreStats = {
     appendCalls: 0,
     transactions: 0,
@@ -106,7 +112,10 @@ class SqliteStore implements SqliteEventStore {
     duplicates: 0,
   };
 
-  constructor(settings: WriterSettings, writerEntry: URL | undefined) {
+  constructor(
+    private readonly settings: WriterSettings,
+    writerEntry: URL | undefined,
+  ) {
     this.writer = new WriterConnection(settings, (error) => this.failPending(error), writerEntry);
   }
 
@@ -169,6 +178,19 @@ class SqliteStore implements SqliteEventStore {
     return { ...this.counters };
   }
 
+  observe(observer: StoreObserver): void {
+    this.observer = observer;
+  }
+
+  status(): StoreStatus {
+    return {
+      queueDepth: this.pending.length + this.writer.outstanding,
+      writerRestarts: this.writer.restarts,
+      dedupeWindowSize: this.dedupeSize,
+      dedupeWindowCapacity: this.settings.dedupeWindow,
+    };
+  }
+
   /**
    * Sends every pending append to the writer as one group, without waiting for the groups before
    * it: the writer commits whatever has queued in one transaction.
@@ -198,11 +220,15 @@ class SqliteStore implements SqliteEventStore {
   /** Resolves each append of the group with its outcome (the writer answers one per append, in order). */
   private settleGroup(group: readonly PendingAppend[], outcomes: readonly AppendOutcome[]): void {
     group.forEach(({ count, resolve }, index) => {
-      const { ids, duplicates, transaction } = outcomes[index]!;
+      const { ids, duplicates, transaction, commit } = outcomes[index]!;
       // Several appends share one transaction; count it once.
       if (transaction > this.lastTransaction) {
         this.lastTransaction = transaction;
         this.counters.transactions += 1;
+        if (commit) {
+          this.dedupeSize = commit.dedupeSize;
+          this.observer?.committed(commit.seconds, commit.events);
+        }
       }
       const results: AppendResult[] = new Array(count);
       for (let row = 0; row < count; row++) {
@@ -215,8 +241,12 @@ class SqliteStore implements SqliteEventStore {
     });
   }
 
-  /** The writer died: appends not yet sent to it fail with it too (none was acknowledged). */
+  /**
+   * The writer died: appends not yet sent to it fail with it too (none was acknowledged). The next
+   * writer numbers its transactions from 1 again, so the count of the last one seen starts over.
+   */
   private failPending(error: StoreUnavailableError): void {
+    this.lastTransaction = 0;
     const pending = this.pending;
     this.pending = [];
     for (const { reject } of pending) reject(error);

@@ -7,8 +7,15 @@ import { Worker } from 'node:worker_threads';
 import { StoreUnavailableError } from './event-store.js';
 import type { WriterReply, WriterRequest, WriterRequestBody, WriterSettings } from './writer-protocol.js';
 
-/** The writer is TypeScript; this entry registers tsx in the thread first. */
-const WRITER_ENTRY = new URL('./writer-thread.bootstrap.mjs', import.meta.url);
+/**
+ * The writer thread's entry: the compiled writer-thread.js beside this module in dist/. When this
+ * module runs from source (the server's own vitest tests import src/), the writer still runs from
+ * the build (test/global-setup.ts refuses to start on a build older than src/), so no TypeScript
+ * loader is needed in any thread.
+ */
+const WRITER_ENTRY = import.meta.url.endsWith('.ts')
+  ? new URL('../../dist/storage/writer-thread.js', import.meta.url)
+  : new URL('./writer-thread.js', import.meta.url);
 
 export class WriterConnection {
   private writer: Worker;
@@ -21,6 +28,8 @@ export class WriterConnection {
   private startedAt = 0;
   private quickDeaths = 0;
   private closing = false;
+  /** Writers started after one died (for the metrics). */
+  restarts = 0;
 
   /**
    * `onGone` hears of each writer that dies, after what waited on it has failed. `entry` replaces the
@@ -37,6 +46,11 @@ export class WriterConnection {
   /** Why no writer can take requests now (one died and the next has not started yet), if none can. */
   get down(): StoreUnavailableError | undefined {
     return this.unavailable;
+  }
+
+  /** Requests sent and not yet answered. */
+  get outstanding(): number {
+    return this.waiting.size;
   }
 
   /** Sends a request; resolves with the writer's result, rejects with its error or with `down`. */
@@ -114,6 +128,7 @@ export class WriterConnection {
     const pause = this.quickDeaths === 0 ? 0 : Math.min(30_000, 500 * 2 ** (this.quickDeaths - 1));
     this.restartTimer = setTimeout(() => {
       this.unavailable = undefined;
+      this.restarts += 1;
       this.writer = this.startWriter();
     }, pause);
     this.restartTimer.unref();

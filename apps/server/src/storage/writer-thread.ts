@@ -1,7 +1,7 @@
 /**
  * The store's writer thread: owns the SQLite connection and answers the main thread's requests in
  * the order sent. Appends that arrive while a commit runs are committed together (group commit).
- * Runs only as a worker's entry, started by writer-connection.ts through writer-thread.bootstrap.mjs.
+ * Runs only as a worker's entry (compiled: dist/storage/writer-thread.js), started by writer-connection.ts.
  */
 import { parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads';
 import Database from 'better-sqlite3';
@@ -61,8 +61,15 @@ port.on('message', (first: WriterRequest) => {
 function commit(appends: readonly AppendRequest[]): void {
   if (appends.length === 0) return;
   let outcomes: AppendOutcome[];
+  const started = performance.now();
   try {
     outcomes = database().append(appends.flatMap((request) => request.groups));
+    const commit = {
+      seconds: (performance.now() - started) / 1000,
+      events: outcomes.reduce((sum, outcome) => sum + outcome.ids.length, 0),
+      dedupeSize: database().dedupeSize,
+    };
+    for (const outcome of outcomes) outcome.commit = commit;
   } catch (error) {
     const failure: WriterError = {
       ...describe(error, error === openError),

@@ -23,7 +23,15 @@ describe('writer thread', () => {
 
   it('restarts a writer thread that dies, failing only what it had not acknowledged', async () => {
     const store = open({ writerEntry: new URL('./fixtures/dying-writer.mjs', import.meta.url) });
+    const commits: number[] = [];
+    store.observe({ committed: (_seconds, events) => commits.push(events) });
     const [before] = await store.append([event({ messageId: 'before' })]);
+    expect(store.status()).toEqual({
+      queueDepth: 0,
+      writerRestarts: 0,
+      dedupeWindowSize: 1,
+      dedupeWindowCapacity: 1_000_000,
+    });
 
     const error = await store.append([event({ source: 'kill-the-writer' })]).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(StoreUnavailableError);
@@ -35,5 +43,9 @@ describe('writer thread', () => {
     // The new writer sees what the old one committed, dedupe window included.
     expect(await store.append([event({ messageId: 'before' })])).toEqual([{ id: before!.id, duplicate: true }]);
     expect(rowCount()).toBe(1);
+    // For the metrics: one restart, and each committed transaction observed with its events.
+    expect(store.status()).toMatchObject({ queueDepth: 0, writerRestarts: 1, dedupeWindowSize: 1 });
+    expect(commits).toEqual([1, 1]);
+    expect(store.stats().transactions).toBe(2);
   });
 });

@@ -1,0 +1,65 @@
+/**
+ * `npm run bench:startup -w @trackspec/bench`: the server's start-up time (spawn to the listening
+ * banner) and resident memory at rest (2 s after start, no traffic), for the production build
+ * (`node dist/main.js`) against the same source run through tsx (`node --import tsx src/main.ts`),
+ * alternating the two, a few runs each. Build first (`npm run build`).
+ */
+import { spawn } from 'node:child_process';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { parse } from 'yaml';
+
+const serverDir = dirname(createRequire(import.meta.url).resolve('@trackspec/server/package.json'));
+const runs = Number(process.argv[2] ?? 5);
+const variants = {
+  'node dist/main.js': ['dist/main.js'],
+  'node --import tsx src/main.ts': ['--import', 'tsx', 'src/main.ts'],
+} as const;
+
+async function measure(args: readonly string[]): Promise<{ startMs: number; rssMiB: number }> {
+  const work = await mkdtemp(join(tmpdir(), 'trackspec-startup-'));
+  const demo = parse(await readFile(join(serverDir, 'demo.config.yaml'), 'utf8')) as Record<string, unknown>;
+  const config = join(work, 'config.json');
+  await writeFile(config, JSON.stringify({ ...demo, port: 0, database: join(work, 'events.sqlite') }));
+  const started = performance.now();
+  const child = spawn(process.execPath, [...args, '--config', config], {
+    cwd: serverDir,
+    stdio: ['ignore', 'pipe', 'inherit'],
+    env: { ...process.env, LOG_LEVEL: 'warn' },
+  });
+  let output = '';
+  const startMs = await new Promise<number>((resolve) =>
+    child.stdout.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+      if (output.includes('trackspec server on')) resolve(performance.now() - started);
+    }),
+  );
+  await sleep(2000);
+  const status = await readFile(`/proc/${child.pid}/status`, 'utf8');
+  const rssMiB = Number(/^VmRSS:\s+(\d+) kB/m.exec(status)![1]) / 1024;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGTERM');
+  await exited;
+  await rm(work, { recursive: true, force: true });
+  return { startMs, rssMiB };
+}
+
+const results = new Map<string, Array<{ startMs: number; rssMiB: number }>>(
+  Object.keys(variants).map((name) => [name, []]),
+);
+for (let run = 0; run < runs; run++)
+  for (const [name, args] of Object.entries(variants)) results.get(name)!.push(await measure(args));
+
+const median = (values: number[]) => values.sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+console.log(`Node ${process.version}, ${runs} runs each, alternating; median (min–max)`);
+for (const [name, samples] of results) {
+  const start = samples.map((sample) => sample.startMs);
+  const rss = samples.map((sample) => sample.rssMiB);
+  console.log(
+    `${name.padEnd(32)} start-up ${median(start).toFixed(0)} ms (${Math.min(...start).toFixed(0)}–${Math.max(...start).toFixed(0)}), ` +
+      `RSS at rest ${median(rss).toFixed(1)} MiB (${Math.min(...rss).toFixed(1)}–${Math.max(...rss).toFixed(1)})`,
+  );
+}
