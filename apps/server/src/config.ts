@@ -198,8 +198,10 @@ function describeError(error: ErrorObject, fromEnv: ReadonlyMap<string, string>)
       return error.instancePath.endsWith('/api')
         ? `${field}: unknown API ${JSON.stringify(error.data)} (known: ${apiNames.join(', ')})`
         : `${field}: must be one of ${(schema.enum as unknown[]).map((value) => JSON.stringify(value)).join(', ')}${got}`;
-    case 'uniqueItems':
-      return `${field}[${error.params.i}]: the same value as ${field}[${error.params.j}]`;
+    case 'uniqueItems': {
+      const [first, again] = [error.params.i as number, error.params.j as number].sort((a, b) => a - b);
+      return `${field}[${again}]: the same value as ${field}[${first}]`;
+    }
     default:
       return `${field}: must be ${describeSchema(schema)}${got}`;
   }
