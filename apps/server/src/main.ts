@@ -8,9 +8,7 @@
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { apis } from '@trackspec/specs';
-import { buildApp } from './app.js';
 import { basePath, ConfigError, loadConfig } from './config.js';
-import { HttpProblem, sendProblem } from './problems.js';
 import { messageOf } from './storage/error-message.js';
 import { StoreUnavailableError } from './storage/event-store.js';
 import { openSqliteStore } from './storage/sqlite-event-store.js';
@@ -48,6 +46,9 @@ const store = step(
   (error) => error instanceof StoreUnavailableError,
   () => openSqliteStore(config.database, { dedupeWindow: config.dedupeWindow }),
 );
+// The app (Fastify, the specs, the handlers) only once config and database are good: a start-up that
+// fails on either has not paid for loading it.
+const [{ buildApp }, { HttpProblem, sendProblem }] = await Promise.all([import('./app.js'), import('./problems.js')]);
 const { app } = await buildApp({ config, store, logger: { level: process.env.LOG_LEVEL ?? 'info' } });
 
 // Shutdown in two steps, so that no request is cut: first drain — keep the listener open but

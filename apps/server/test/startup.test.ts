@@ -7,13 +7,22 @@ import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 
 const serverDir = fileURLToPath(new URL('..', import.meta.url));
 const demo = parse(readFileSync(join(serverDir, 'demo.config.yaml'), 'utf8')) as Record<string, unknown> & {
   sources: Array<Record<string, unknown>>;
 };
+
+// One start first, untimed: tsx compiles the server's modules into its cache once per change, a cost the
+// compiled server never has. It loads them all: it fails only at listen (an address no interface has).
+beforeAll(async () => {
+  work = mkdtempSync(join(tmpdir(), 'trackspec-startup-'));
+  const run = await runServer(writeConfig(), { HOST: '192.0.2.1' });
+  rmSync(work, { recursive: true, force: true });
+  expect(run.stderr).toMatch(/^trackspec: listen: cannot listen on 192\.0\.2\.1:0: listen EADDRNOTAVAIL/);
+}, 60_000);
 
 let work: string;
 beforeEach(() => {

@@ -82,6 +82,8 @@ function makeFolder(dir: string): void {
     try {
       mkdirSync(folder);
     } catch (error) {
+      // Another process (a second server starting) may have just made it.
+      if ((error as { code?: string }).code === 'EEXIST' && statSync(folder).isDirectory()) continue;
       throw new Error(`cannot create the folder ${folder}: ${(error as Error).message}`, { cause: error });
     }
   }
@@ -96,7 +98,7 @@ function whyNotOpened(path: string, error: unknown): Error {
     closeSync(openSync(path, existed ? 'r+' : 'wx'));
     if (!existed) unlinkSync(path);
   } catch (reason) {
-    return new Error(`${(reason as Error).message}`, { cause: error });
+    return new Error((reason as Error).message, { cause: error });
   }
   return error as Error;
 }
