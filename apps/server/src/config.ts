@@ -1,10 +1,15 @@
 /**
  * Server configuration: a YAML or JSON file (path from `--config` or `TRACKSPEC_CONFIG`), then
- * environment overrides. Sources say which API each credential belongs to.
+ * environment overrides, checked together against the config's JSON Schema (config.schema.json, the
+ * one description of its shape; editors complete it through the `yaml-language-server` line of
+ * demo.config.yaml). The schema also gives the defaults. A bad value is a ConfigError whose message
+ * is one line: the field (or the environment variable that set it) and what is wrong.
  */
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import { apiNames, createAjv, type ErrorObject } from '@trackspec/specs';
 import { parse } from 'yaml';
+import configSchema from './config.schema.json' with { type: 'json' };
 import type { MetricsConfig } from './metrics.js';
 
 export interface SourceConfig {
@@ -22,56 +27,216 @@ export interface SourceConfig {
   settings?: Record<string, unknown>;
 }
 
+/** The members' meaning, ranges and defaults are in config.schema.json. */
 export interface ServerConfig {
   host: string;
   port: number;
   /** SQLite file (`:memory:` for tests). */
   database: string;
-  /** How many of the most recent events' message ids are kept in memory to drop retried duplicates (~48 bytes each). */
+  /** PostgreSQL store settings; accepted as an object, read by the PostgreSQL store. */
+  postgres?: Record<string, unknown>;
   dedupeWindow: number;
   /** 0..1023: distinguishes processes in generated ids. */
   workerId: number;
-  /** Bearer token of the admin API; the admin API refuses everything when it is empty. */
-  adminToken: string;
+  /** Bearer token of the admin API; `false` (or empty) turns it off: the admin API then refuses everything. */
+  adminToken: string | false;
   /** URL prefix per API (default `/<name>`); `admin` is the admin API's. */
   basePaths: Record<string, string>;
-  /** Largest request body for operations whose spec sets no limit. */
   defaultBodyLimit: number;
-  /** On SIGTERM, how long at most to keep answering 503 while in-flight requests finish, before closing. */
   shutdownDrainMs: number;
-  /** Print the sources' credentials in the start-up banner (the demo config does; never in production). */
   announceCredentials: boolean;
   sources: SourceConfig[];
   /** Prometheus metrics on their own listener (`GET /metrics`); absent: none. Host defaults to loopback. */
   metrics?: MetricsConfig;
 }
 
-const defaults: Omit<ServerConfig, 'sources'> = {
-  host: '127.0.0.1',
-  port: 8080,
-  database: './data/trackspec.sqlite',
-  dedupeWindow: 1_000_000,
-  workerId: 0,
-  adminToken: '',
-  basePaths: {},
-  defaultBodyLimit: 1024 * 1024,
-  announceCredentials: false,
-  shutdownDrainMs: 2_000,
-};
+// The schema and the interfaces name the same members: a member added to one only fails the typecheck.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const membersAgree: [
+  Same<keyof typeof configSchema.properties, keyof ServerConfig>,
+  Same<keyof typeof configSchema.$defs.source.properties, keyof SourceConfig>,
+] = [true, true];
+void membersAgree;
+
+/** A config that cannot be used; the message is one line naming the field and the reason. */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** The environment variables that override members. */
+const overrides = {
+  PORT: 'port',
+  HOST: 'host',
+  TRACKSPEC_DATABASE: 'database',
+  TRACKSPEC_WORKER_ID: 'workerId',
+  TRACKSPEC_ADMIN_TOKEN: 'adminToken',
+} as const satisfies Record<string, keyof ServerConfig>;
+
+/** Members whose values are never repeated in messages. */
+const secretMembers = new Set(['keys', 'secret', 'adminToken', 'settings', 'postgres']);
+
+type JsonSchema = Record<string, unknown>;
+
+/** The schema with the registry's API names filled in, so that a new API needs no schema edit. */
+function schemaForRegistry(): JsonSchema {
+  const schema = structuredClone(configSchema) as unknown as {
+    properties: { basePaths: { propertyNames: JsonSchema } };
+    $defs: { source: { properties: { api: JsonSchema } } };
+  };
+  schema.$defs.source.properties.api.enum = [...apiNames];
+  schema.properties.basePaths.propertyNames.enum = [...apiNames];
+  return schema as unknown as JsonSchema;
+}
+
+let validator: ReturnType<ReturnType<typeof createAjv>['compile']> | undefined;
+function validate(data: unknown): readonly ErrorObject[] {
+  // One error at a time (the first), with defaults filled in and the failing schema at hand for the message.
+  validator ??= createAjv({ allErrors: false, useDefaults: true, verbose: true }).compile(schemaForRegistry());
+  return validator(data) ? [] : (validator.errors ?? []);
+}
 
 export function loadConfig(path: string | undefined, env: NodeJS.ProcessEnv = process.env): ServerConfig {
-  const file = path ? (parse(readFileSync(path, 'utf8')) as Partial<ServerConfig>) : {};
-  const config: ServerConfig = { ...defaults, ...file, basePaths: { ...file.basePaths }, sources: file.sources ?? [] };
-  // A relative database path is relative to the config file.
-  if (path && file.database && file.database !== ':memory:') config.database = resolve(dirname(path), file.database);
-  if (file.metrics) config.metrics = { ...file.metrics, host: file.metrics.host ?? '127.0.0.1' };
-  if (env.PORT) config.port = Number(env.PORT);
-  if (env.HOST) config.host = env.HOST;
-  if (env.TRACKSPEC_DATABASE) config.database = env.TRACKSPEC_DATABASE;
-  if (env.TRACKSPEC_WORKER_ID) config.workerId = Number(env.TRACKSPEC_WORKER_ID);
-  if (env.TRACKSPEC_ADMIN_TOKEN) config.adminToken = env.TRACKSPEC_ADMIN_TOKEN;
-  validateConfig(config);
+  const file = path ? readConfigFile(path) : {};
+  const data: Record<string, unknown> = { ...file };
+  const fromEnv = new Map<string, string>();
+  for (const [variable, member] of Object.entries(overrides)) {
+    const value = env[variable];
+    if (!value) continue; // unset or empty: the file's value
+    data[member] = member === 'port' || member === 'workerId' ? (/^-?\d+$/.test(value) ? Number(value) : value) : value;
+    fromEnv.set(member, variable);
+  }
+  // One error: the only one, or for `anyOf` the last (the alternatives' errors come first).
+  const error = validate(data).at(-1);
+  if (error) throw new ConfigError(describeError(error, fromEnv));
+  const config = data as unknown as ServerConfig;
+  checkUnique(config);
+  // A relative database path in the file is relative to the file (not a `file:` URI, a URL or `:memory:`).
+  if (path && !fromEnv.has('database') && typeof file.database === 'string' && isRelativeFilePath(file.database))
+    config.database = resolve(dirname(path), file.database);
   return config;
+}
+
+function readConfigFile(path: string): Record<string, unknown> {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new ConfigError(`cannot read ${path}: ${(error as Error).message}`);
+  }
+  let parsed: unknown;
+  try {
+    parsed = parse(text);
+  } catch (error) {
+    // The parser's first line says what and where; the rest is a code frame.
+    throw new ConfigError(`${path}: ${(error as Error).message.split('\n')[0]?.replace(/:$/, '')}`);
+  }
+  if (parsed === null || parsed === undefined) return {}; // an empty file: every member from the defaults or the environment
+  if (typeof parsed !== 'object' || Array.isArray(parsed))
+    throw new ConfigError(
+      `${path}: must be a mapping of config members, not ${Array.isArray(parsed) ? 'a list' : typeof parsed}`,
+    );
+  return parsed as Record<string, unknown>;
+}
+
+function isRelativeFilePath(database: string): boolean {
+  return database !== ':memory:' && !database.startsWith('file:') && !/^[a-z][a-z0-9+.-]*:\/\//i.test(database);
+}
+
+/** What the schema cannot say: a key identifies one source, and source ids are unique. */
+function checkUnique(config: ServerConfig): void {
+  const keyAt = new Map<string, string>();
+  const idAt = new Map<string, string>();
+  config.sources.forEach((source, index) => {
+    const earlier = idAt.get(source.id);
+    if (earlier)
+      throw new ConfigError(`sources[${index}].id: ${JSON.stringify(source.id)} is already the id of ${earlier}`);
+    idAt.set(source.id, `sources[${index}]`);
+    source.keys?.forEach((key, keyIndex) => {
+      const at = `sources[${index}].keys[${keyIndex}]`;
+      const first = keyAt.get(key);
+      if (first) throw new ConfigError(`${at}: the same key as ${first} (a key identifies one source)`);
+      keyAt.set(key, at);
+    });
+  });
+}
+
+/** `/sources/1/keys/0` → `sources[1].keys[0]`; a member set by the environment is named by its variable. */
+function fieldName(instancePath: string, fromEnv: ReadonlyMap<string, string>): string {
+  const segments = instancePath
+    .split('/')
+    .slice(1)
+    .map((segment) => segment.replaceAll('~1', '/').replaceAll('~0', '~'));
+  const variable = segments.length === 1 ? fromEnv.get(segments[0]!) : undefined;
+  if (variable) return variable;
+  return segments.reduce(
+    (name, segment) => (/^\d+$/.test(segment) ? `${name}[${segment}]` : name ? `${name}.${segment}` : segment),
+    '',
+  );
+}
+
+function describeError(error: ErrorObject, fromEnv: ReadonlyMap<string, string>): string {
+  const at = (suffix: string) => fieldName(`${error.instancePath}/${suffix}`, fromEnv);
+  const field = fieldName(error.instancePath, fromEnv) || '(the config)';
+  const schema = (error.parentSchema ?? {}) as JsonSchema;
+  const shown = !error.instancePath.split('/').some((segment) => secretMembers.has(segment));
+  const got =
+    shown && (typeof error.data !== 'object' || error.data === null) ? ` (got ${JSON.stringify(error.data)})` : '';
+  switch (error.keyword) {
+    case 'additionalProperties': {
+      const known = Object.keys((schema.properties as JsonSchema | undefined) ?? {});
+      const member = String(error.params.additionalProperty);
+      return known.length
+        ? `${at(member)}: unknown member (known: ${known.join(', ')})`
+        : `${at(member)}: ${describeSchema(schema.additionalProperties as JsonSchema)}`;
+    }
+    case 'required': {
+      const member = String(error.params.missingProperty);
+      const variable = Object.entries(overrides).find(([, name]) => name === member)?.[0];
+      const property = ((schema.properties as JsonSchema | undefined)?.[member] ?? {}) as JsonSchema;
+      return `${at(member)}: required: ${describeSchema(property)}${variable ? ` (or set ${variable})` : ''}`;
+    }
+    case 'propertyNames':
+      return `${at(String(error.params.propertyName))}: unknown API (known: ${apiNames.join(', ')})`;
+    case 'enum':
+      return error.instancePath.endsWith('/api')
+        ? `${field}: unknown API ${JSON.stringify(error.data)} (known: ${apiNames.join(', ')})`
+        : `${field}: must be one of ${(schema.enum as unknown[]).map((value) => JSON.stringify(value)).join(', ')}${got}`;
+    case 'uniqueItems': {
+      const [first, again] = [error.params.i as number, error.params.j as number].sort((a, b) => a - b);
+      return `${field}[${again}]: the same value as ${field}[${first}]`;
+    }
+    default:
+      return `${field}: must be ${describeSchema(schema)}${got}`;
+  }
+}
+
+/** What a value of the schema looks like, in words: "an integer from 0 to 65535", "a non-empty string". */
+function describeSchema(schema: JsonSchema): string {
+  if (Array.isArray(schema.anyOf)) return (schema.anyOf as JsonSchema[]).map(describeSchema).join(' or ');
+  if ('const' in schema) return JSON.stringify(schema.const);
+  if (Array.isArray(schema.enum)) return `one of ${schema.enum.map((value) => JSON.stringify(value)).join(', ')}`;
+  const { minimum, maximum } = schema as { minimum?: number; maximum?: number };
+  switch (schema.type) {
+    case 'string':
+      if (typeof schema.pattern === 'string') return `a string matching ${schema.pattern}`;
+      return schema.minLength ? 'a non-empty string' : 'a string';
+    case 'integer':
+    case 'number': {
+      const what = schema.type === 'integer' ? 'an integer' : 'a number';
+      if (minimum !== undefined && maximum !== undefined && maximum < Number.MAX_SAFE_INTEGER)
+        return `${what} from ${minimum} to ${maximum}`;
+      if (minimum !== undefined) return `${what} ≥ ${minimum}`;
+      return what;
+    }
+    case 'boolean':
+      return 'true or false';
+    case 'array':
+      return 'a list';
+    case 'object':
+      return 'a mapping';
+    default:
+      return 'valid';
+  }
 }
 
 /** The URL prefix of an API. */
@@ -81,25 +246,10 @@ export function basePath(config: ServerConfig, api: string): string {
 
 /**
  * Every source a key can belong to: the configured ones, and the admin API's operator, whose key is
- * the admin token (none when it is empty, so the admin API refuses everything).
+ * the admin token (none when it is off, so the admin API refuses everything).
  */
 export function keyedSources(config: ServerConfig): SourceConfig[] {
   return config.adminToken
     ? [...config.sources, { id: 'admin', api: 'admin', keys: [config.adminToken] }]
     : config.sources;
-}
-
-function validateConfig(config: ServerConfig): void {
-  if (!Number.isInteger(config.port) || config.port < 0 || config.port > 65535)
-    throw new Error(`Invalid port ${config.port}`);
-  if (!Number.isSafeInteger(config.dedupeWindow) || config.dedupeWindow < 0)
-    throw new Error(`dedupeWindow must be a non-negative integer, got ${config.dedupeWindow}`);
-  if (!Number.isInteger(config.workerId) || config.workerId < 0 || config.workerId > 1023)
-    throw new Error(`workerId must be 0..1023, got ${config.workerId}`);
-  const ids = new Set<string>();
-  for (const source of config.sources) {
-    if (!source.id || !source.api) throw new Error(`Every source needs an id and an api: ${JSON.stringify(source)}`);
-    if (ids.has(source.id)) throw new Error(`Duplicate source id ${source.id}`);
-    ids.add(source.id);
-  }
 }

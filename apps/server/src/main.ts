@@ -2,21 +2,57 @@
  * `npm start`: the ingest server with every registered API, the admin API and the docs, on the
  * embedded SQLite store. Config: `--config <file>` or TRACKSPEC_CONFIG (default: demo.config.yaml).
  * SIGTERM/SIGINT: stop accepting, finish in-flight requests, close the database.
+ * A start-up that cannot succeed (a bad config, a database that cannot be opened, a port in use) ends
+ * at once with exit code 1 and one line on stderr: `trackspec: <what>: <why>`.
  */
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { apis } from '@trackspec/specs';
-import { buildApp } from './app.js';
-import { basePath, loadConfig } from './config.js';
-import { createMetrics, listenMetrics } from './metrics.js';
-import { HttpProblem, sendProblem } from './problems.js';
+import { basePath, ConfigError, loadConfig } from './config.js';
+import { messageOf } from './storage/error-message.js';
+import { StoreUnavailableError } from './storage/event-store.js';
 import { openSqliteStore } from './storage/sqlite-event-store.js';
 
-const { values } = parseArgs({ options: { config: { type: 'string' } } });
+/** Ends a start-up that cannot succeed: one line, no stack trace, exit code 1. */
+function fail(what: string, why: string): never {
+  process.stderr.write(`trackspec: ${what}: ${why.replaceAll('\n', ' ')}\n`);
+  process.exit(1);
+}
+
+/** Runs a start-up step; the errors it expects become one line, anything else (a bug) keeps its stack. */
+function step<T>(what: string, expected: (error: unknown) => boolean, run: () => T): T {
+  try {
+    return run();
+  } catch (error) {
+    if (expected(error)) fail(what, messageOf(error));
+    throw error;
+  }
+}
+
+const { values } = step(
+  'arguments',
+  (error) => (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS') ?? false,
+  () => parseArgs({ options: { config: { type: 'string' } } }),
+);
 const configPath =
   values.config ?? process.env.TRACKSPEC_CONFIG ?? fileURLToPath(new URL('../demo.config.yaml', import.meta.url));
-const config = loadConfig(configPath);
-const store = openSqliteStore(config.database, { dedupeWindow: config.dedupeWindow });
+const config = step(
+  'config',
+  (error) => error instanceof ConfigError,
+  () => loadConfig(configPath),
+);
+const store = step(
+  'database',
+  (error) => error instanceof StoreUnavailableError,
+  () => openSqliteStore(config.database, { dedupeWindow: config.dedupeWindow }),
+);
+// The app (Fastify, the specs, the handlers) only once config and database are good: a start-up that
+// fails on either has not paid for loading it.
+const [{ buildApp }, { HttpProblem, sendProblem }, { createMetrics, listenMetrics }] = await Promise.all([
+  import('./app.js'),
+  import('./problems.js'),
+  import('./metrics.js'),
+]);
 const metrics = config.metrics && createMetrics(store);
 const { app } = await buildApp({ config, store, metrics, logger: { level: process.env.LOG_LEVEL ?? 'info' } });
 
@@ -36,7 +72,14 @@ app.addHook('onRequest', async (_request, reply) => {
       }),
     );
 });
-await app.listen({ host: config.host, port: config.port });
+try {
+  await app.listen({ host: config.host, port: config.port });
+} catch (error) {
+  const code = (error as { code?: string }).code;
+  if (!code?.startsWith('E')) throw error;
+  await store.close().catch(() => undefined);
+  fail('listen', `cannot listen on ${config.host}:${config.port}: ${messageOf(error)}`);
+}
 const metricsListener = metrics && config.metrics && (await listenMetrics(metrics, config.metrics));
 const { port } = app.server.address() as { port: number }; // the real one when the config says 0
 const origin = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;

@@ -2,7 +2,7 @@
  * Opening the SQLite event database: WAL journal, synchronous=FULL (a commit is on disk before it
  * returns), schema migrations. Shared by the store's start-up check and its writer thread.
  */
-import { mkdirSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, statSync, unlinkSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 
@@ -44,11 +44,11 @@ export function isFilePath(path: string): boolean {
   return path !== '' && path !== ':memory:' && !path.startsWith('file:');
 }
 
-/** Opens (creating if needed) and migrates the database. Throws if it cannot. */
+/** Opens (creating if needed, with its folder) and migrates the database. Throws, saying why, if it cannot. */
 export function openEventDatabase(path: string, busyTimeoutMs: number): Database.Database {
+  if (isFilePath(path)) makeFolder(dirname(path));
   let db: Database.Database | undefined;
   try {
-    if (isFilePath(path)) mkdirSync(dirname(path), { recursive: true });
     db = new Database(path, { timeout: busyTimeoutMs });
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = FULL');
@@ -60,8 +60,47 @@ export function openEventDatabase(path: string, busyTimeoutMs: number): Database
     } catch {
       // The open error is the one worth reporting.
     }
+    if (isFilePath(path) && (error as { code?: string }).code === 'SQLITE_CANTOPEN') throw whyNotOpened(path, error);
     throw error;
   }
+}
+
+/**
+ * Creates the missing folders of `dir` one at a time. Not `mkdirSync(…, { recursive: true })`: under
+ * /proc that loops forever (mkdir answers ENOENT although the parent exists), and a start-up that
+ * hangs says nothing.
+ */
+function makeFolder(dir: string): void {
+  const missing: string[] = [];
+  let existing = dir;
+  while (!existsSync(existing) && dirname(existing) !== existing) {
+    missing.unshift(existing);
+    existing = dirname(existing);
+  }
+  if (!statSync(existing).isDirectory()) throw new Error(`${existing} is not a folder`);
+  for (const folder of missing) {
+    try {
+      mkdirSync(folder);
+    } catch (error) {
+      // Another process (a second server starting) may have just made it.
+      if ((error as { code?: string }).code === 'EEXIST' && statSync(folder).isDirectory()) continue;
+      throw new Error(`cannot create the folder ${folder}: ${(error as Error).message}`, { cause: error });
+    }
+  }
+}
+
+/** SQLite says only "unable to open database file"; the file system says why. */
+function whyNotOpened(path: string, error: unknown): Error {
+  if (existsSync(path) && statSync(path).isDirectory())
+    return new Error(`${path} is a folder, not a file`, { cause: error });
+  const existed = existsSync(path);
+  try {
+    closeSync(openSync(path, existed ? 'r+' : 'wx'));
+    if (!existed) unlinkSync(path);
+  } catch (reason) {
+    return new Error((reason as Error).message, { cause: error });
+  }
+  return error as Error;
 }
 
 function migrate(db: Database.Database): void {

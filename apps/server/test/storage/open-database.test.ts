@@ -1,5 +1,5 @@
 // Opening and migrating the database file (open-database.ts), through the store.
-import { writeFileSync } from 'node:fs';
+import { statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
@@ -27,6 +27,11 @@ describe('opening the database', () => {
     db.pragma(`user_version = ${SQLITE_SCHEMA_VERSION + 1}`);
     db.close();
     expect(() => openSqliteStore(file)).toThrow(/newer/);
+  });
+
+  it('creates every missing folder of the path', async () => {
+    await openSqliteStore(join(dir, 'a', 'b', 'c', 'events.db')).close();
+    expect(statSync(join(dir, 'a', 'b', 'c', 'events.db')).isFile()).toBe(true);
   });
 
   it('fails to open where no database can be created', () => {
