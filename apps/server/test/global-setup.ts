@@ -1,7 +1,7 @@
 /**
  * The tests import src/, but the store's writer thread runs the compiled dist/storage/writer-thread.js
- * (see writer-connection.ts): refuse to run against a missing or stale build (`npm run build`;
- * turbo's test task builds first).
+ * (see writer-connection.ts) and the start-up tests run dist/main.js: refuse to run against a missing
+ * or stale build (`npm run build`; turbo's test task builds first).
  */
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -18,13 +18,15 @@ function newest(dir: string): number {
 }
 
 export default function checkBuild(): void {
-  const writer = join(root, 'dist/storage/writer-thread.js');
-  let built: number;
-  try {
-    built = statSync(writer).mtimeMs;
-  } catch {
-    throw new Error(`${writer} is missing: build the server first (npm run build -w @trackspec/server)`);
+  // tsc writes every output on each build, so the oldest of these dates the build.
+  let built = Number.POSITIVE_INFINITY;
+  for (const file of ['dist/main.js', 'dist/storage/writer-thread.js']) {
+    try {
+      built = Math.min(built, statSync(join(root, file)).mtimeMs);
+    } catch {
+      throw new Error(`${file} is missing: build the server first (npm run build -w @trackspec/server)`);
+    }
   }
-  if (newest(join(root, 'src/storage')) > built)
-    throw new Error('dist/ is older than src/storage/: rebuild the server (npm run build -w @trackspec/server)');
+  if (newest(join(root, 'src')) > built)
+    throw new Error('dist/ is older than src/: rebuild the server (npm run build -w @trackspec/server)');
 }
