@@ -4,5 +4,6 @@
  */
 
 export { freePort, type Mocks, startMocks } from '@trackspec/mocks';
+export { type PostgresCluster, postgresBinDir, type StartPostgresOptions, startPostgres } from './postgres.js';
 export { type StartProxiesOptions, startProxies } from './prism-proxies.js';
 export { type ServerProcess, type StartServerOptions, startServerProcess } from './server-process.js';
