@@ -81,6 +81,8 @@ export interface PostgresEventStore extends EventStore {
   /** The snowflake worker id this replica leased; its other generated ids must use it too. */
   readonly workerId: number;
   stats(): PostgresStoreStats;
+  /** Renews the worker-id lease now (the store does it every third of its time to live by itself). */
+  renewLease(): Promise<void>;
   /** Creates upcoming and drops expired dedupe-key partitions now (also hourly by itself). */
   maintain(): Promise<{ created: string[]; dropped: string[] }>;
 }
@@ -255,6 +257,10 @@ class PostgresStore implements PostgresEventStore {
   async ping(): Promise<void> {
     this.assertWritable();
     await this.read('SELECT 1', []);
+  }
+
+  renewLease(): Promise<void> {
+    return this.lease.renewNow();
   }
 
   maintain(): Promise<{ created: string[]; dropped: string[] }> {
