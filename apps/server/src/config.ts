@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { parse } from 'yaml';
+import { isPostgresUrl, type PostgresStoreOptions } from './storage/postgres-event-store.js';
 
 export interface SourceConfig {
   /** Unique id, stored with every event of the source. */
@@ -24,11 +25,16 @@ export interface SourceConfig {
 export interface ServerConfig {
   host: string;
   port: number;
-  /** SQLite file (`:memory:` for tests). */
+  /**
+   * Where events are stored: a SQLite file (`:memory:` for tests), the embedded default for one server
+   * process; or a PostgreSQL URL (`postgres://user@host:port/db`) for several replicas on one database.
+   */
   database: string;
-  /** How many of the most recent events' message ids are kept in memory to drop retried duplicates (~48 bytes each). */
+  /** PostgreSQL connection settings (pool size, statement timeout, lease, TLS); only with a PostgreSQL `database`. */
+  postgres?: Omit<PostgresStoreOptions, 'log'>;
+  /** SQLite: how many of the most recent events' message ids are kept in memory to drop retried duplicates (~48 bytes each). */
   dedupeWindow: number;
-  /** 0..1023: distinguishes processes in generated ids. */
+  /** 0..1023: distinguishes processes in generated ids (SQLite; on PostgreSQL each replica leases its own). */
   workerId: number;
   /** Bearer token of the admin API; the admin API refuses everything when it is empty. */
   adminToken: string;
@@ -60,7 +66,8 @@ export function loadConfig(path: string | undefined, env: NodeJS.ProcessEnv = pr
   const file = path ? (parse(readFileSync(path, 'utf8')) as Partial<ServerConfig>) : {};
   const config: ServerConfig = { ...defaults, ...file, basePaths: { ...file.basePaths }, sources: file.sources ?? [] };
   // A relative database path is relative to the config file.
-  if (path && file.database && file.database !== ':memory:') config.database = resolve(dirname(path), file.database);
+  if (path && file.database && file.database !== ':memory:' && !isPostgresUrl(file.database))
+    config.database = resolve(dirname(path), file.database);
   if (env.PORT) config.port = Number(env.PORT);
   if (env.HOST) config.host = env.HOST;
   if (env.TRACKSPEC_DATABASE) config.database = env.TRACKSPEC_DATABASE;

@@ -1,6 +1,7 @@
 /**
  * `npm start`: the ingest server with every registered API, the admin API and the docs, on the
- * embedded SQLite store. Config: `--config <file>` or TRACKSPEC_CONFIG (default: demo.config.yaml).
+ * embedded SQLite store, or on PostgreSQL when `database` is a postgres:// URL (one of several replicas).
+ * Config: `--config <file>` or TRACKSPEC_CONFIG (default: demo.config.yaml).
  * SIGTERM/SIGINT: stop accepting, finish in-flight requests, close the database.
  */
 import { fileURLToPath } from 'node:url';
@@ -8,14 +9,31 @@ import { parseArgs } from 'node:util';
 import { apis } from '@trackspec/specs';
 import { basePath, buildApp } from './app.js';
 import { loadConfig } from './config.js';
+import type { EventStore } from './storage/event-store.js';
+import { isPostgresUrl, openPostgresStore, redactUrl } from './storage/postgres-event-store.js';
 import { openSqliteStore } from './storage/sqlite-event-store.js';
 
 const { values } = parseArgs({ options: { config: { type: 'string' } } });
 const configPath =
   values.config ?? process.env.TRACKSPEC_CONFIG ?? fileURLToPath(new URL('../demo.config.yaml', import.meta.url));
-const config = loadConfig(configPath);
-const store = openSqliteStore(config.database, { dedupeWindow: config.dedupeWindow });
+const loaded = loadConfig(configPath);
+// The store reports what it recovers from by itself; to the app's log once there is one.
+let logStore: (message: string) => void = (message) => process.stderr.write(`${message}\n`);
+let store: EventStore;
+let config = loaded;
+if (isPostgresUrl(loaded.database)) {
+  const postgres = await openPostgresStore(loaded.database, {
+    ...loaded.postgres,
+    log: (message) => logStore(message),
+  });
+  // The replica's other generated ids (Rockstat's) use the worker id it leased, too.
+  config = { ...loaded, workerId: postgres.workerId };
+  store = postgres;
+} else {
+  store = openSqliteStore(loaded.database, { dedupeWindow: loaded.dedupeWindow });
+}
 const { app } = await buildApp({ config, store, logger: { level: process.env.LOG_LEVEL ?? 'info' } });
+logStore = (message) => app.log.warn(message);
 
 // Shutdown in two steps, so that no request is cut: first drain — keep the listener open but
 // answer new requests 503 (Connection: close, Retry-After) while in-flight ones finish — until no
@@ -40,7 +58,10 @@ app.addHook('onRequest', async (_request, reply) => {
 await app.listen({ host: config.host, port: config.port });
 const { port } = app.server.address() as { port: number }; // the real one when the config says 0
 const origin = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
-const lines = [`trackspec server on ${origin} (config ${configPath}, database ${config.database})`, ''];
+const database = isPostgresUrl(config.database)
+  ? `${redactUrl(config.database)}, worker id ${config.workerId}`
+  : config.database;
+const lines = [`trackspec server on ${origin} (config ${configPath}, database ${database})`, ''];
 for (const api of apis) lines.push(`  ${api.name.padEnd(10)} ${origin}${basePath(config, api.name)}   ${api.title}`);
 lines.push(`  docs       ${origin}/docs/`, `  probes     ${origin}/healthz ${origin}/readyz`, '');
 // Credentials only when the config asks (the demo config, whose values are the vendors' examples).

@@ -27,6 +27,7 @@ import {
   StoreUnavailableError,
 } from './event-store.js';
 import { isFilePath, openEventDatabase } from './open-database.js';
+import { lockForThisServer, type ServerLock } from './sqlite-server-lock.js';
 import { WriterConnection } from './writer-connection.js';
 import type { WriterSettings } from './writer-protocol.js';
 
@@ -80,6 +81,7 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
     busyTimeoutMs: options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS,
     dedupeWindow: options.dedupeWindow ?? DEFAULT_DEDUPE_WINDOW,
   };
+  let lock: ServerLock | undefined;
   // Open and migrate here first, so that a bad path fails the caller now, not its first request.
   if (isFilePath(path)) {
     try {
@@ -87,8 +89,9 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
     } catch (error) {
       throw new StoreUnavailableError(`cannot open event store at ${path}: ${messageOf(error)}`, { cause: error });
     }
+    lock = lockForThisServer(path);
   }
-  return new SqliteStore(settings, options.writerEntry);
+  return new SqliteStore(settings, options.writerEntry, lock);
 }
 
 class SqliteStore implements SqliteEventStore {
@@ -106,7 +109,11 @@ class SqliteStore implements SqliteEventStore {
     duplicates: 0,
   };
 
-  constructor(settings: WriterSettings, writerEntry: URL | undefined) {
+  constructor(
+    settings: WriterSettings,
+    writerEntry: URL | undefined,
+    private readonly lock: ServerLock | undefined,
+  ) {
     this.writer = new WriterConnection(settings, (error) => this.failPending(error), writerEntry);
   }
 
@@ -160,6 +167,8 @@ class SqliteStore implements SqliteEventStore {
         await this.writer.close();
       } catch (error) {
         throw new StoreUnavailableError(`cannot close event store: ${messageOf(error)}`, { cause: error });
+      } finally {
+        this.lock?.release();
       }
     })();
     return this.closing;

@@ -1,10 +1,11 @@
 // The SQLite store as its callers use it: the shared EventStore cases (event-store-cases.ts), and what
-// only SQLite has: its write lock, in-memory databases.
+// only SQLite has: its write lock, one server process per file, in-memory databases.
+import { startServerProcess } from '@trackspec/harness';
 import { describe, expect, it } from 'vitest';
 import { StoreUnavailableError } from '../../src/storage/event-store.js';
 import { openSqliteStore } from '../../src/storage/sqlite-event-store.js';
 import { eventStoreCases } from './event-store-cases.js';
-import { event, onCleanup, open, otherConnection, rowCount, useTempDatabase } from './helpers.js';
+import { event, file, onCleanup, open, otherConnection, rowCount, useTempDatabase } from './helpers.js';
 
 useTempDatabase();
 
@@ -38,6 +39,27 @@ describe('failures', () => {
     await expect(store.append([event()])).resolves.toHaveLength(1);
     expect(rowCount()).toBe(1);
   });
+});
+
+describe('one server process per file', () => {
+  it('refuses a second store on a file while the first is open, pointing to PostgreSQL', async () => {
+    const first = open();
+    expect(() => openSqliteStore(file)).toThrow(/in use by another trackspec server.*PostgreSQL/s);
+    await first.close();
+    // Closing releases it.
+    const second = open();
+    await expect(second.append([event()])).resolves.toHaveLength(1);
+  });
+
+  it('refuses to start a second server process on the same file, with that message', async () => {
+    const running = await startServerProcess({ database: file });
+    onCleanup(() => running.stop({ removeData: false }));
+    const refused = await startServerProcess({ database: file }).catch((error: unknown) => error);
+    expect(String(refused)).toMatch(/in use by another trackspec server.*several replicas.*postgres:\/\//s);
+    // The first one is unaffected.
+    const health = await fetch(`${running.origin}/readyz`);
+    expect(health.status).toBe(200);
+  }, 60_000);
 });
 
 describe('in memory', () => {
