@@ -21,6 +21,8 @@ export interface PostgresCluster {
   port: number;
   /** Folder of the unix socket (and of the data directory). */
   socketDir: string;
+  /** Pid of the running server's postmaster (its backends are its children), for CPU accounting. */
+  readonly pid: number | undefined;
   /** The URL of another database of this cluster (see createDatabase). */
   urlOf(database: string): string;
   /** Creates an empty database and returns its URL. */
@@ -179,6 +181,9 @@ export async function startPostgres(options: StartPostgresOptions = {}): Promise
       return urlOf(name);
     },
     psql,
+    get pid() {
+      return server?.pid;
+    },
     get running() {
       return server !== undefined && server.exitCode === null && server.signalCode === null;
     },

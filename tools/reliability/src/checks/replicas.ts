@@ -91,7 +91,9 @@ export async function runReplicaCrash({
       let running = true;
       const workers = Array.from({ length: concurrency }, async () => {
         while (running) {
-          const index = next++ % replicas;
+          let index = next++ % replicas;
+          // Once it is killed, clients go to the others (as a load balancer would send them).
+          if (killed && index === victim) index = (index + 1) % replicas;
           const messageId = randomUUID();
           const answer = await sendTrack(servers[index]!, messageId, `cycle-${cycle}`);
           count(summary, answer.status);
