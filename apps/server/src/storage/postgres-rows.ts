@@ -60,6 +60,11 @@ function copyValue(value: ColumnValue): string {
   return COPY_SPECIAL.test(value) ? value.replace(COPY_SPECIAL_ALL, (special) => COPY_ESCAPES[special]!) : value;
 }
 
+/** A value as a query parameter: PostgreSQL text cannot hold U+0000, which becomes U+FFFD as in COPY. */
+export function parameterValue(value: ColumnValue): ColumnValue {
+  return value?.includes('\0') ? value.replaceAll('\0', '\uFFFD') : value;
+}
+
 /** COPY text of the listed rows of flat insert values, each with its id. */
 export function eventsCopyText(
   values: readonly ColumnValue[],
