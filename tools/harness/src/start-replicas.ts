@@ -37,8 +37,9 @@ const haproxy = ['/usr/sbin/haproxy', '/usr/local/sbin/haproxy'].find((path) => 
 if (!haproxy) throw new Error('HAProxy is not installed: apt-get install haproxy');
 
 const work = await mkdtemp(join(tmpdir(), 'trackspec-replicas-'));
-let cluster: PostgresCluster | undefined;
-const database = values.database ?? process.env.TRACKSPEC_DATABASE ?? (cluster = await startPostgres()).url;
+const given = values.database ?? process.env.TRACKSPEC_DATABASE;
+const cluster: PostgresCluster | undefined = given ? undefined : await startPostgres();
+const database = given ?? cluster!.url;
 const replicas: ServerProcess[] = [];
 let proxy: ReturnType<typeof spawn> | undefined;
 
