@@ -8,6 +8,8 @@ const targets = process.env.CONTRACT_TARGET
       'prism-mocks': 'test/setup/mocks.ts',
       server: 'test/setup/server.ts',
       'server-via-prism-proxy': 'test/setup/server-via-prism-proxy.ts',
+      'server-postgres': 'test/setup/server-postgres.ts',
+      'server-postgres-two-replicas': 'test/setup/server-postgres-replicas.ts',
     };
 
 export default defineConfig({

@@ -11,6 +11,7 @@ import { apiNames, createAjv, type ErrorObject } from '@trackspec/specs';
 import { parse } from 'yaml';
 import configSchema from './config.schema.json' with { type: 'json' };
 import type { MetricsConfig } from './metrics.js';
+import type { PostgresStoreOptions } from './storage/postgres-event-store.js';
 
 export interface SourceConfig {
   /** Unique id, stored with every event of the source. */
@@ -31,12 +32,16 @@ export interface SourceConfig {
 export interface ServerConfig {
   host: string;
   port: number;
-  /** SQLite file (`:memory:` for tests). */
+  /**
+   * Where events are stored: a SQLite file (`:memory:` for tests), the embedded default for one server
+   * process; or a PostgreSQL URL (`postgres://user@host:port/db`) for several replicas on one database.
+   */
   database: string;
-  /** PostgreSQL store settings; accepted as an object, read by the PostgreSQL store. */
-  postgres?: Record<string, unknown>;
+  /** PostgreSQL connection settings (pool size, statement timeout, lease, TLS); only with a PostgreSQL `database`. */
+  postgres?: Omit<PostgresStoreOptions, 'log'>;
+  /** SQLite: how many of the most recent events' message ids are kept in memory to drop retried duplicates (~48 bytes each). */
   dedupeWindow: number;
-  /** 0..1023: distinguishes processes in generated ids. */
+  /** 0..1023: distinguishes processes in generated ids (SQLite; on PostgreSQL each replica leases its own). */
   workerId: number;
   /** Bearer token of the admin API; `false` (or empty) turns it off: the admin API then refuses everything. */
   adminToken: string | false;

@@ -1,6 +1,7 @@
 /**
  * `npm start`: the ingest server with every registered API, the admin API and the docs, on the
- * embedded SQLite store. Config: `--config <file>` or TRACKSPEC_CONFIG (default: demo.config.yaml).
+ * embedded SQLite store, or on PostgreSQL when `database` is a postgres:// URL (one of several replicas).
+ * Config: `--config <file>` or TRACKSPEC_CONFIG (default: demo.config.yaml).
  * SIGTERM/SIGINT: stop accepting, finish in-flight requests, close the database.
  * A start-up that cannot succeed (a bad config, a database that cannot be opened, a port in use) ends
  * at once with exit code 1 and one line on stderr: `trackspec: <what>: <why>`.
@@ -11,6 +12,8 @@ import { apis } from '@trackspec/specs';
 import { basePath, ConfigError, loadConfig } from './config.js';
 import { messageOf } from './storage/error-message.js';
 import { StoreUnavailableError } from './storage/event-store.js';
+import type { EventStore } from './storage/event-store.js';
+import { isPostgresUrl, openPostgresStore, redactUrl } from './storage/postgres-event-store.js';
 import { openSqliteStore } from './storage/sqlite-event-store.js';
 
 /** Ends a start-up that cannot succeed: one line, no stack trace, exit code 1. */
@@ -36,16 +39,30 @@ const { values } = step(
 );
 const configPath =
   values.config ?? process.env.TRACKSPEC_CONFIG ?? fileURLToPath(new URL('../demo.config.yaml', import.meta.url));
-const config = step(
+const loaded = step(
   'config',
   (error) => error instanceof ConfigError,
   () => loadConfig(configPath),
 );
-const store = step(
-  'database',
-  (error) => error instanceof StoreUnavailableError,
-  () => openSqliteStore(config.database, { dedupeWindow: config.dedupeWindow }),
-);
+// The store reports what it recovers from by itself; to the app's log once there is one.
+let logStore: (message: string) => void = (message) => process.stderr.write(`${message}\n`);
+let store: EventStore;
+let config = loaded;
+if (isPostgresUrl(loaded.database)) {
+  const postgres = await openPostgresStore(loaded.database, {
+    ...loaded.postgres,
+    log: (message) => logStore(message),
+  }).catch((error: unknown) => fail('database', messageOf(error)));
+  // The replica's other generated ids (Rockstat's) use the worker id it leased, too.
+  config = { ...loaded, workerId: postgres.workerId };
+  store = postgres;
+} else {
+  store = step(
+    'database',
+    (error) => error instanceof StoreUnavailableError,
+    () => openSqliteStore(loaded.database, { dedupeWindow: loaded.dedupeWindow }),
+  );
+}
 // The app (Fastify, the specs, the handlers) only once config and database are good: a start-up that
 // fails on either has not paid for loading it.
 const [{ buildApp }, { HttpProblem, sendProblem }, { createMetrics, listenMetrics }] = await Promise.all([
@@ -55,6 +72,7 @@ const [{ buildApp }, { HttpProblem, sendProblem }, { createMetrics, listenMetric
 ]);
 const metrics = config.metrics && createMetrics(store);
 const { app } = await buildApp({ config, store, metrics, logger: { level: process.env.LOG_LEVEL ?? 'info' } });
+logStore = (message) => app.log.warn(message);
 
 // Shutdown in two steps, so that no request is cut: first drain — keep the listener open but
 // answer new requests 503 (Connection: close, Retry-After) while in-flight ones finish — until no
@@ -83,7 +101,10 @@ try {
 const metricsListener = metrics && config.metrics && (await listenMetrics(metrics, config.metrics));
 const { port } = app.server.address() as { port: number }; // the real one when the config says 0
 const origin = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
-const lines = [`trackspec server on ${origin} (config ${configPath}, database ${config.database})`, ''];
+const database = isPostgresUrl(config.database)
+  ? `${redactUrl(config.database)}, worker id ${config.workerId}`
+  : config.database;
+const lines = [`trackspec server on ${origin} (config ${configPath}, database ${database})`, ''];
 for (const api of apis) lines.push(`  ${api.name.padEnd(10)} ${origin}${basePath(config, api.name)}   ${api.title}`);
 lines.push(`  docs       ${origin}/docs/`, `  probes     ${origin}/healthz ${origin}/readyz`);
 if (metricsListener) lines.push(`  metrics    ${metricsListener.origin}/metrics`);

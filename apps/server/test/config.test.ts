@@ -203,3 +203,25 @@ describe('a bad config: one line naming the field and the reason', () => {
     );
   });
 });
+
+describe('database in the config', () => {
+  it('resolves a SQLite path against the config file', () => {
+    const path = configFile('adminToken: t\ndatabase: ./data/events.sqlite\n');
+    expect(loadConfig(path, {}).database).toBe(join(path, '..', 'data', 'events.sqlite'));
+  });
+
+  it('keeps a PostgreSQL URL and its settings as given', () => {
+    const path = configFile(
+      'adminToken: t\ndatabase: postgres://ingest@db.internal:5432/events\npostgres:\n  poolSize: 8\n  statementTimeoutMs: 2000\n',
+    );
+    const config = loadConfig(path, {});
+    expect(config.database).toBe('postgres://ingest@db.internal:5432/events');
+    expect(config.postgres).toEqual({ poolSize: 8, statementTimeoutMs: 2000 });
+  });
+
+  it('takes TRACKSPEC_DATABASE over the file', () => {
+    const path = configFile('adminToken: t\ndatabase: ./events.sqlite\n');
+    const config = loadConfig(path, { TRACKSPEC_DATABASE: 'postgresql://ingest@127.0.0.1/events' });
+    expect(config.database).toBe('postgresql://ingest@127.0.0.1/events');
+  });
+});

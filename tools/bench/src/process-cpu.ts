@@ -18,8 +18,10 @@ function readStat(pid: number): ProcStat | undefined {
     const text = readFileSync(`/proc/${pid}/stat`, 'utf8');
     // The command name may hold spaces and parentheses: fields start after the last ')'.
     const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
-    // fields[0] is field 3 (state): ppid is field 4, utime 14, stime 15.
-    return { pid, parent: Number(fields[1]), cpuTicks: Number(fields[11]) + Number(fields[12]) };
+    // fields[0] is field 3 (state): ppid is field 4, utime 14, stime 15, and the reaped children's
+    // cutime 16, cstime 17 (so short-lived children, such as PostgreSQL backends, still count).
+    const [utime, stime, cutime, cstime] = fields.slice(11, 15).map(Number) as [number, number, number, number];
+    return { pid, parent: Number(fields[1]), cpuTicks: utime + stime + cutime + cstime };
   } catch {
     return undefined; // the process ended between listing and reading
   }

@@ -1,8 +1,11 @@
 /**
  * The one place tests, benchmarks and the reliability suite start real processes: the ingest
- * server as operators run it, Prism mocks and validating proxies, free loopback ports.
+ * server as operators run it, Prism mocks and validating proxies, throw-away PostgreSQL clusters, a
+ * round-robin proxy over server replicas, free loopback ports.
  */
 
 export { freePort, type Mocks, startMocks } from '@trackspec/mocks';
+export { type PostgresCluster, postgresBinDir, type StartPostgresOptions, startPostgres } from './postgres.js';
 export { type StartProxiesOptions, startProxies } from './prism-proxies.js';
+export { type RoundRobinProxy, startRoundRobinProxy } from './round-robin-proxy.js';
 export { type ServerProcess, type StartServerOptions, startServerProcess } from './server-process.js';

@@ -24,6 +24,8 @@ interface RunConfig {
   basePaths?: Record<string, string>;
 }
 
+// Found through the workspace, not a dependency: the server's own tests use this harness (for PostgreSQL),
+// so a dependency on the server would be a cycle. Packages that start the server depend on it themselves.
 const serverDir = dirname(createRequire(import.meta.url).resolve('@trackspec/server/package.json'));
 
 export interface ServerProcess {

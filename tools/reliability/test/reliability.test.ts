@@ -7,6 +7,7 @@ import { runAuthMatrix } from '../src/checks/auth-matrix.js';
 import { runCrashSafety } from '../src/checks/crash.js';
 import { runFuzz } from '../src/checks/fuzz.js';
 import { runLimits } from '../src/checks/limits.js';
+import { runReplicaCrash } from '../src/checks/replicas.js';
 import { runGracefulShutdown } from '../src/checks/shutdown.js';
 import { runStoreFailure } from '../src/checks/store-failure.js';
 import { formatSummary } from '../src/checks/summary.js';
@@ -19,6 +20,16 @@ describe('reliability (bounded slice)', () => {
     expect(summary.lost).toBe(0);
     expect(summary.duplicated).toBe(0);
     expect(summary.serverErrors).toBe(0);
+  }, 120_000);
+
+  it('on PostgreSQL, loses and duplicates nothing when one replica of three is killed -9 under load, the others answering on', async () => {
+    const summary = await runReplicaCrash({ replicas: 3, cycles: 1, loadMs: 1_000, concurrency: 8 });
+    console.log(formatSummary(summary));
+    expect(summary.accepted).toBeGreaterThan(0);
+    expect(summary.lost).toBe(0);
+    expect(summary.duplicated).toBe(0);
+    expect(summary.serverErrors).toBe(0);
+    expect(summary.survivorFailures).toBe(0);
   }, 120_000);
 
   it('answers every request and keeps every acknowledged event through SIGTERM', async () => {

@@ -12,7 +12,7 @@ export interface ServerLock {
   release(): void;
 }
 
-/** Takes the lock of the database file at `path`; throws StoreUnavailableError if another process holds it. */
+/** Takes the lock of the database file at `path`; throws StoreUnavailableError, saying what to do, if another process holds it. */
 export function lockForThisServer(path: string): ServerLock {
   const lockPath = `${path}-server.lock`;
   let lock: Database.Database | undefined;
@@ -25,7 +25,8 @@ export function lockForThisServer(path: string): ServerLock {
     lock?.close();
     if ((error as { code?: string }).code === 'SQLITE_BUSY')
       throw new StoreUnavailableError(
-        `${path} is in use by another trackspec server (it holds ${lockPath}); SQLite serves one server process`,
+        `${path} is in use by another trackspec server. SQLite serves one server process; to run several replicas, ` +
+          'store events in PostgreSQL instead (database: postgres://user@host:port/db, or TRACKSPEC_DATABASE).',
         { cause: error },
       );
     throw new StoreUnavailableError(`cannot lock ${lockPath}: ${messageOf(error)}`, { cause: error });

@@ -1,4 +1,5 @@
-// Deduplication and transactions (event-database.ts), through the store.
+// SQLite's deduplication window and transactions (event-database.ts), through the store; the dedupe
+// cases every store shares are in event-store-cases.ts.
 import { describe, expect, it } from 'vitest';
 import { StoreUnavailableError } from '../../src/storage/event-store.js';
 import { SQLITE_SCHEMA_VERSION } from '../../src/storage/open-database.js';
@@ -8,52 +9,6 @@ import { event, file, open, otherConnection, rowCount, useTempDatabase } from '.
 useTempDatabase();
 
 describe('deduplication', () => {
-  it('stores a repeated (source, messageId) once and answers the first id', async () => {
-    const store = open();
-    const [first] = await store.append([event({ messageId: 'same' })]);
-    const [again] = await store.append([event({ messageId: 'same', payload: { changed: true } })]);
-
-    expect(first).toEqual({ id: expect.any(String), duplicate: false });
-    expect(again).toEqual({ id: first!.id, duplicate: true });
-    expect(rowCount()).toBe(1);
-    expect((await store.get(first!.id))?.payload).not.toEqual({ changed: true });
-  });
-
-  it('keeps the same messageId from different sources apart', async () => {
-    const store = open();
-    const results = await store.append([
-      event({ source: 'web', messageId: 'same' }),
-      event({ source: 'ios', messageId: 'same' }),
-    ]);
-    expect(results.map((r) => r.duplicate)).toEqual([false, false]);
-    expect(results[0]!.id).not.toBe(results[1]!.id);
-    expect(rowCount()).toBe(2);
-  });
-
-  it('never deduplicates events without a messageId', async () => {
-    const store = open();
-    const results = await store.append([event({ messageId: null }), event({ messageId: undefined })]);
-    const more = await store.append([event({ messageId: null })]);
-    expect([...results, ...more].map((r) => r.duplicate)).toEqual([false, false, false]);
-    expect(rowCount()).toBe(3);
-  });
-
-  it('deduplicates within one call and across calls in one group commit', async () => {
-    const store = open();
-    const [oneCall, otherCall] = await Promise.all([
-      store.append([event({ messageId: 'a' }), event({ messageId: 'b' }), event({ messageId: 'a' })]),
-      store.append([event({ messageId: 'b' })]),
-    ]);
-    expect(oneCall).toEqual([
-      { id: expect.any(String), duplicate: false },
-      { id: expect.any(String), duplicate: false },
-      { id: oneCall[0]!.id, duplicate: true },
-    ]);
-    expect(otherCall).toEqual([{ id: oneCall[1]!.id, duplicate: true }]);
-    expect(rowCount()).toBe(2);
-    expect(store.stats()).toMatchObject({ transactions: 1, eventsStored: 2, duplicates: 2 });
-  });
-
   it('deduplicates within its window of recent events only', async () => {
     const store = open({ dedupeWindow: 2 });
     const [a] = await store.append([event({ messageId: 'a' })]);

@@ -1,0 +1,31 @@
+// Target: two server replicas on one PostgreSQL cluster, behind a round-robin proxy, so consecutive
+// requests (a write and the read that checks it, a retry and its original) land on different replicas.
+import { startPostgres, startRoundRobinProxy, startServerProcess } from '@trackspec/harness';
+import type { TestProject } from 'vitest/node';
+import './provide.js';
+import { seedExampleEvent } from './seed-example-event.js';
+
+export default async function setup(project: TestProject) {
+  const cluster = await startPostgres();
+  const replicas = await Promise.all([1, 2].map(() => startServerProcess({ database: cluster.url }))).catch(
+    async (error) => {
+      await cluster.stop();
+      throw error;
+    },
+  );
+  await seedExampleEvent(cluster);
+  const proxy = await startRoundRobinProxy(replicas.map((replica) => replica.origin));
+  const [first] = replicas;
+  const urls = Object.fromEntries(
+    Object.entries(first!.urls).map(([api, url]) => [api, url.replace(first!.origin, proxy.origin)]),
+  );
+  project.provide('target', { name: 'two server replicas on postgres', urls, credentials: first!.credentials });
+  return async () => {
+    const counts = proxy.counts();
+    await proxy.stop();
+    await Promise.all(replicas.map((replica) => replica.stop()));
+    await cluster.stop();
+    // Both replicas must have served: otherwise this target proved nothing about replicas.
+    if (counts.some((count) => count === 0)) throw new Error(`a replica got no requests: ${counts.join(', ')}`);
+  };
+}
