@@ -11,8 +11,8 @@ import { parseArgs } from 'node:util';
 import { apis } from '@trackspec/specs';
 import { basePath, ConfigError, loadConfig } from './config.js';
 import { messageOf } from './storage/error-message.js';
-import { StoreUnavailableError } from './storage/event-store.js';
 import type { EventStore } from './storage/event-store.js';
+import { StoreUnavailableError } from './storage/event-store.js';
 import { isPostgresUrl, openPostgresStore, redactUrl } from './storage/postgres-event-store.js';
 import { openSqliteStore } from './storage/sqlite-event-store.js';
 
