@@ -6,6 +6,7 @@
  * A start-up that cannot succeed (a bad config, a database that cannot be opened, a port in use) ends
  * at once with exit code 1 and one line on stderr: `trackspec: <what>: <why>`.
  */
+import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { apis } from '@trackspec/specs';
@@ -20,6 +21,16 @@ import { openSqliteStore } from './storage/sqlite-event-store.js';
 function fail(what: string, why: string): never {
   process.stderr.write(`trackspec: ${what}: ${why.replaceAll('\n', ' ')}\n`);
   process.exit(1);
+}
+
+/** Why `port` on `host` cannot be listened on now, or undefined when it can (port 0 always can). */
+function portInUse(host: string, port: number): Promise<string | undefined> {
+  if (port === 0) return Promise.resolve(undefined);
+  return new Promise((resolve) => {
+    const probe = createServer();
+    probe.once('error', (error) => resolve(messageOf(error)));
+    probe.listen({ host, port, exclusive: true }, () => probe.close(() => resolve(undefined)));
+  });
 }
 
 /** Runs a start-up step; the errors it expects become one line, anything else (a bug) keeps its stack. */
@@ -44,6 +55,10 @@ const loaded = step(
   (error) => error instanceof ConfigError,
   () => loadConfig(configPath),
 );
+// A port in use ends the start-up before the database is opened and the app loaded: at once, not after
+// seconds of loading (the real listen below still reports a port taken in between).
+const portProblem = await portInUse(loaded.host, loaded.port);
+if (portProblem) fail('listen', `cannot listen on ${loaded.host}:${loaded.port}: ${portProblem}`);
 // The store reports what it recovers from by itself; to the app's log once there is one.
 let logStore: (message: string) => void = (message) => process.stderr.write(`${message}\n`);
 let store: EventStore;

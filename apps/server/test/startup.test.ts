@@ -261,7 +261,7 @@ describe('a database that cannot be opened stops the start-up with one line', ()
     try {
       expectRefused(
         await runServer(config),
-        `trackspec: database: ${join(work, 'events.sqlite')} is in use by another trackspec server (it holds ${join(work, 'events.sqlite')}-server.lock); SQLite serves one server process`,
+        `trackspec: database: ${join(work, 'events.sqlite')} is in use by another trackspec server. SQLite serves one server process; to run several replicas, store events in PostgreSQL instead (database: postgres://user@host:port/db, or TRACKSPEC_DATABASE).`,
       );
     } finally {
       await first.stop();
