@@ -6,7 +6,14 @@
  */
 import type Database from 'better-sqlite3';
 import { DedupeWindow } from './dedupe-window.js';
-import { COLUMN_COUNT, type ColumnValue, type EventRow, INSERT_COLUMNS, type ListQuery } from './event-rows.js';
+import {
+  COLUMN_COUNT,
+  type ColumnValue,
+  EQUALITY_FILTER_COLUMNS,
+  type EventRow,
+  INSERT_COLUMNS,
+  type ListQuery,
+} from './event-rows.js';
 
 const SOURCE = INSERT_COLUMNS.indexOf('source');
 const MESSAGE_ID = INSERT_COLUMNS.indexOf('message_id');
@@ -172,13 +179,7 @@ export class EventDatabase {
   list(query: ListQuery): EventRow[] {
     const conditions = ['id > @afterId'];
     const params: Record<string, string | number> = { afterId: query.afterId, take: query.take };
-    const equalities = [
-      ['api', 'api'],
-      ['source', 'source'],
-      ['type', 'type'],
-      ['messageId', 'message_id'],
-    ] as const;
-    for (const [name, column] of equalities) {
+    for (const [name, column] of EQUALITY_FILTER_COLUMNS) {
       const value = query[name];
       if (value === undefined) continue;
       conditions.push(`${column} = @${name}`);

@@ -135,7 +135,7 @@ export function toListQuery(filter: EventFilter): ListQuery {
   if (!Number.isSafeInteger(limit) || limit < 1) throw new RangeError(`limit must be a positive integer, got ${limit}`);
   const query: ListQuery = {
     ...equalities,
-    afterId: cursor === undefined ? 0 : decodeCursor(cursor),
+    afterId: cursor === undefined ? 0 : decodeCursor(cursor, parseRowId),
     // One extra row tells whether another page exists.
     take: limit + 1,
   };
@@ -146,22 +146,46 @@ export function toListQuery(filter: EventFilter): ListQuery {
 
 /** The page of the rows a toListQuery query returned, with a cursor when more rows follow. */
 export function toEventPage(rows: readonly EventRow[], limit: number): EventPage {
+  return pageOfRows(rows, limit, toStoredEvent);
+}
+
+/**
+ * A page of rows fetched one past `limit` (every store keyset-pages on its time-ordered id): the
+ * first `limit` as events, and a cursor after the last of them when more rows follow.
+ */
+export function pageOfRows<Row extends { id: number | string }>(
+  rows: readonly Row[],
+  limit: number,
+  toEvent: (row: Row) => StoredEvent,
+): EventPage {
   const pageRows = rows.slice(0, limit);
   const last = pageRows.at(-1);
   return {
-    events: pageRows.map(toStoredEvent),
+    events: pageRows.map(toEvent),
     nextCursor: rows.length > limit && last ? encodeCursor(last.id) : null,
   };
 }
 
-function encodeCursor(id: number): string {
+/** The filter members matched by equality, with their column in every store's events table. */
+export const EQUALITY_FILTER_COLUMNS = [
+  ['api', 'api'],
+  ['source', 'source'],
+  ['type', 'type'],
+  ['messageId', 'message_id'],
+] as const;
+
+function encodeCursor(id: number | string): string {
   return Buffer.from(String(id), 'utf8').toString('base64url');
 }
 
-function decodeCursor(cursor: string): number {
+/** The id a cursor of ours carries, read by the store's own id parser; InvalidCursorError otherwise. */
+export function decodeCursor<Id extends number | string>(
+  cursor: string,
+  parseId: (text: string) => Id | undefined,
+): Id {
   // Node's base64url decoder skips junk, so accept only the exact encoding we issue.
   const id = /^[A-Za-z0-9_-]{1,32}$/.test(cursor)
-    ? parseRowId(Buffer.from(cursor, 'base64url').toString('utf8'))
+    ? parseId(Buffer.from(cursor, 'base64url').toString('utf8'))
     : undefined;
   if (id === undefined || encodeCursor(id) !== cursor) throw new InvalidCursorError();
   return id;

@@ -3,8 +3,16 @@
  * StoredEvents from rows, and list queries with their keyset cursor (private to this file).
  */
 import { createHash } from 'node:crypto';
-import { COLUMN_COUNT, type ColumnValue, INSERT_COLUMNS, toListQuery } from './event-rows.js';
-import { type EventFilter, type EventPage, InvalidCursorError, type StoredEvent } from './event-store.js';
+import {
+  COLUMN_COUNT,
+  type ColumnValue,
+  decodeCursor,
+  EQUALITY_FILTER_COLUMNS,
+  INSERT_COLUMNS,
+  pageOfRows,
+  toListQuery,
+} from './event-rows.js';
+import type { EventFilter, EventPage, StoredEvent } from './event-store.js';
 
 const SOURCE = INSERT_COLUMNS.indexOf('source');
 const MESSAGE_ID = INSERT_COLUMNS.indexOf('message_id');
@@ -130,15 +138,9 @@ export function toPostgresListQuery(filter: EventFilter): PostgresListQuery {
   const { cursor, ...rest } = filter;
   // The shared checks and normalisation (limit, times); the cursor is this store's own.
   const checked = toListQuery(rest);
-  const values: unknown[] = [cursor === undefined ? '0' : decodeCursor(cursor)];
+  const values: unknown[] = [cursor === undefined ? '0' : decodeCursor(cursor, parseEventId)];
   const conditions = ['id > $1'];
-  const equalities = [
-    ['api', 'api'],
-    ['source', 'source'],
-    ['type', 'type'],
-    ['messageId', 'message_id'],
-  ] as const;
-  for (const [name, column] of equalities) {
+  for (const [name, column] of EQUALITY_FILTER_COLUMNS) {
     const value = checked[name];
     if (value === undefined) continue;
     values.push(value);
@@ -164,23 +166,5 @@ export const GET_EVENT_SQL = `SELECT ${SELECT_COLUMNS} FROM events WHERE id = $1
 
 /** The page of the rows a list query returned, with a cursor when more rows follow. */
 export function toEventPage(rows: readonly PostgresEventRow[], limit: number): EventPage {
-  const pageRows = rows.slice(0, limit);
-  const last = pageRows.at(-1);
-  return {
-    events: pageRows.map(toStoredEvent),
-    nextCursor: rows.length > limit && last ? encodeCursor(last.id) : null,
-  };
-}
-
-function encodeCursor(id: string): string {
-  return Buffer.from(id, 'utf8').toString('base64url');
-}
-
-function decodeCursor(cursor: string): string {
-  // Node's base64url decoder skips junk, so accept only the exact encoding we issue.
-  const id = /^[A-Za-z0-9_-]{1,32}$/.test(cursor)
-    ? parseEventId(Buffer.from(cursor, 'base64url').toString('utf8'))
-    : undefined;
-  if (id === undefined || encodeCursor(id) !== cursor) throw new InvalidCursorError();
-  return id;
+  return pageOfRows(rows, limit, toStoredEvent);
 }
