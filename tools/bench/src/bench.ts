@@ -19,6 +19,7 @@ import { cpus, totalmem } from 'node:os';
 import { createM1dasClient } from '@trackspec/client';
 import { startMocks, startServerProcess } from '@trackspec/harness';
 import autocannon from 'autocannon';
+import { batchBody, demoWriteKey, trackBody } from './m1das-bodies.js';
 import { processTreeCpuMs } from './process-cpu.js';
 
 const duration = Number(process.env.BENCH_DURATION ?? 5);
@@ -53,28 +54,8 @@ interface Result {
   cpuUsPerEvent: number;
 }
 
-const trackBody = () =>
-  JSON.stringify({
-    type: 'track',
-    event: 'purchase_completed',
-    userId: 'user@example.com',
-    messageId: randomUUID(),
-    properties: { order_id: 'ORD-456', total: 99.99 },
-    context: { ip: '127.0.0.1', locale: 'en-US' },
-  });
-const batchBody = () =>
-  JSON.stringify({
-    batch: Array.from({ length: 100 }, (_, index) => ({
-      type: 'track',
-      event: 'button_clicked',
-      userId: `user-${index}`,
-      messageId: randomUUID(),
-      properties: { button: 'signup' },
-    })),
-    writeKey: 'keyId:keySecret',
-  });
 const json = { 'content-type': 'application/json' };
-const writeKey = { ...json, 'x-write-key': 'keyId:keySecret' };
+const writeKey = { ...json, 'x-write-key': demoWriteKey };
 // The demo config's Dito secret (the vendor's placeholder), signed as its client would.
 const sha1 = createHash('sha1').update('SUA_SECRET_KEY').digest('hex');
 
@@ -252,7 +233,7 @@ async function clientOverhead(
   const pairs = 20;
   const body = { type: 'track' as const, event: 'e', userId: 'u' };
   // The client as an application would create it: defaults (retries, 10 s timeout) and the write key.
-  const client = createM1dasClient({ baseUrl: `${origin}/m1das`, writeKey: 'keyId:keySecret' });
+  const client = createM1dasClient({ baseUrl: `${origin}/m1das`, writeKey: demoWriteKey });
   const raw = () =>
     fetch(`${origin}/m1das/api/s/track`, { method: 'POST', headers: writeKey, body: JSON.stringify(body) }).then(
       (response) => response.json(),

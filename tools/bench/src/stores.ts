@@ -6,11 +6,11 @@
  * over BENCH_ROUNDS rounds (default 2), best kept. PostgreSQL is a throw-away cluster on this machine
  * with fsync and synchronous commit on. Prints a table; writes tools/bench/results/stores-latest.json.
  */
-import { randomUUID } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus, totalmem } from 'node:os';
 import { type ServerProcess, startPostgres, startServerProcess } from '@trackspec/harness';
 import autocannon from 'autocannon';
+import { batchBody, demoWriteKey, trackBody } from './m1das-bodies.js';
 import { processTreeCpuMs } from './process-cpu.js';
 
 const duration = Number(process.env.BENCH_DURATION ?? 5);
@@ -25,38 +25,20 @@ interface Workload {
   eventsPerRequest: number;
 }
 
-const writeKey = { 'content-type': 'application/json', 'x-write-key': 'keyId:keySecret' };
+const writeKey = { 'content-type': 'application/json', 'x-write-key': demoWriteKey };
 const workloads: Workload[] = [
   {
     name: 'single events (m1das POST /api/s/track)',
     path: '/m1das/api/s/track',
     headers: writeKey,
-    body: () =>
-      JSON.stringify({
-        type: 'track',
-        event: 'purchase_completed',
-        userId: 'user@example.com',
-        messageId: randomUUID(),
-        properties: { order_id: 'ORD-456', total: 99.99 },
-        context: { ip: '127.0.0.1', locale: 'en-US' },
-      }),
+    body: trackBody,
     eventsPerRequest: 1,
   },
   {
     name: '100-event batches (m1das POST /v1/batch)',
     path: '/m1das/v1/batch',
     headers: { 'content-type': 'application/json' },
-    body: () =>
-      JSON.stringify({
-        batch: Array.from({ length: 100 }, (_, index) => ({
-          type: 'track',
-          event: 'button_clicked',
-          userId: `user-${index}`,
-          messageId: randomUUID(),
-          properties: { button: 'signup' },
-        })),
-        writeKey: 'keyId:keySecret',
-      }),
+    body: batchBody,
     eventsPerRequest: 100,
   },
 ];
