@@ -29,8 +29,8 @@ export const COLUMN_COUNT = INSERT_COLUMNS.length;
 
 export type ColumnValue = string | null;
 
-export interface EventRow {
-  id: number;
+/** The columns every store reads back as they were written: text, or null. */
+export interface EventTextColumns {
   api: string;
   source: string;
   type: string;
@@ -39,6 +39,11 @@ export interface EventRow {
   anonymous_id: string | null;
   message_id: string | null;
   timestamp: string | null;
+}
+
+/** A row of SQLite's events table. */
+export interface EventRow extends EventTextColumns {
+  id: number;
   received_at: string;
   payload: string;
 }
@@ -107,8 +112,13 @@ function normaliseTime(value: unknown, name: string): string {
 }
 
 export function toStoredEvent(row: EventRow): StoredEvent {
+  return storedEvent(row, String(row.id), row.received_at, JSON.parse(row.payload) as unknown);
+}
+
+/** A stored event from a row's text columns and what each store decodes in its own way. */
+export function storedEvent(row: EventTextColumns, id: string, receivedAt: string, payload: unknown): StoredEvent {
   return {
-    id: String(row.id),
+    id,
     api: row.api,
     source: row.source,
     type: row.type,
@@ -117,8 +127,8 @@ export function toStoredEvent(row: EventRow): StoredEvent {
     anonymousId: row.anonymous_id,
     messageId: row.message_id,
     timestamp: row.timestamp,
-    receivedAt: row.received_at,
-    payload: JSON.parse(row.payload) as unknown,
+    receivedAt,
+    payload,
   };
 }
 

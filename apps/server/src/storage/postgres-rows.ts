@@ -8,8 +8,10 @@ import {
   type ColumnValue,
   decodeCursor,
   EQUALITY_FILTER_COLUMNS,
+  type EventTextColumns,
   INSERT_COLUMNS,
   pageOfRows,
+  storedEvent,
   toListQuery,
 } from './event-rows.js';
 import type { EventFilter, EventPage, StoredEvent } from './event-store.js';
@@ -20,16 +22,9 @@ const MESSAGE_ID = INSERT_COLUMNS.indexOf('message_id');
 /** The events columns a COPY writes, in order: the id, then the insert columns. */
 export const COPY_EVENT_COLUMNS = ['id', ...INSERT_COLUMNS.map((column) => `"${column}"`)].join(', ');
 
-export interface PostgresEventRow {
+/** A row of PostgreSQL's events table as pg returns it (bigint as text, timestamptz as Date, json parsed). */
+export interface PostgresEventRow extends EventTextColumns {
   id: string;
-  api: string;
-  source: string;
-  type: string;
-  event_name: string | null;
-  user_id: string | null;
-  anonymous_id: string | null;
-  message_id: string | null;
-  timestamp: string | null;
   received_at: Date;
   payload: unknown;
 }
@@ -101,19 +96,7 @@ export function keysCopyText(
 }
 
 export function toStoredEvent(row: PostgresEventRow): StoredEvent {
-  return {
-    id: row.id,
-    api: row.api,
-    source: row.source,
-    type: row.type,
-    eventName: row.event_name,
-    userId: row.user_id,
-    anonymousId: row.anonymous_id,
-    messageId: row.message_id,
-    timestamp: row.timestamp,
-    receivedAt: row.received_at.toISOString(),
-    payload: row.payload,
-  };
+  return storedEvent(row, row.id, row.received_at.toISOString(), row.payload);
 }
 
 const MAX_BIGINT = 2n ** 63n - 1n;
