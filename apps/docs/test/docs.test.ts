@@ -3,12 +3,12 @@
 // the machine and no console error. Screenshots go to test-results/ (not committed).
 import { mkdir } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
+import { launchChromium, watchForProblems } from '@trackspec/harness/browser';
 import { apis, listOperations, loadBundled } from '@trackspec/specs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { distDir, pageFile } from '../src/pages.js';
 import { createStaticServer } from '../src/static-server.js';
-import { launchChromium, watchForProblems } from './browser.js';
 
 const screenshots = new URL('../test-results/', import.meta.url);
 const server = createStaticServer(distDir);

@@ -3,8 +3,9 @@
  * guide's settings curl sends `Content-Type: application/json` with nothing); JSON is Fastify's
  * parser; forms become objects of strings; `text/plain` stays text (the router decodes the JSON a
  * spec says it carries); any other type is buffered so that the router answers 415 naming what the
- * operation accepts. gzip bodies (Segment SDKs send them) are decompressed first, and the body
- * limit applies to the decompressed bytes.
+ * operation accepts. gzip bodies (Segment SDKs send them) are decompressed first where the
+ * operation declares a `Content-Encoding` header (415 elsewhere), and the body limit applies to the
+ * decompressed bytes.
  *
  * Every JSON text a body carries — a JSON body, JSON sent as `text/plain`, JSON in a form field
  * (Dito's `event`), gzip-decoded or not — is measured before it is parsed: deeper than the
@@ -29,6 +30,8 @@ declare module 'fastify' {
     jsonFormFields?: readonly string[];
     /** `x-trackspec-json-any-label`: JSON bytes are read as JSON whatever their label. */
     jsonAnyLabel?: boolean;
+    /** The operation declares `Content-Encoding` (gzip); operations that do not take unencoded bodies only. */
+    gzip?: boolean;
   }
 }
 
@@ -112,8 +115,17 @@ export function registerBodyParsers(app: FastifyInstance): void {
   app.addHook('preParsing', async (request, _reply, payload) => {
     const encoding = request.headers['content-encoding']?.trim().toLowerCase();
     if (!encoding || encoding === 'identity') return payload;
-    if (encoding !== 'gzip')
-      throw new HttpProblem(415, `Content-Encoding ${encoding} is not supported; send gzip or identity.`);
+    const config = request.routeOptions.config;
+    // Routes that are no operation (the 404s) decode as before, so that they answer 404, not 415.
+    const acceptsGzip = config?.operationId === undefined || config.gzip === true;
+    if (encoding !== 'gzip' || !acceptsGzip)
+      throw new HttpProblem(
+        415,
+        acceptsGzip
+          ? `Content-Encoding ${encoding} is not supported; send gzip or identity.`
+          : `Content-Encoding ${encoding} is not accepted by this operation (its spec declares no Content-Encoding); send the body uncompressed.`,
+        { errors: [{ in: 'header', pointer: '/content-encoding', detail: `${encoding} is not accepted here` }] },
+      );
     delete request.headers['content-length'];
     const gunzip = createGunzip();
     payload.on('error', (error) => gunzip.destroy(error));

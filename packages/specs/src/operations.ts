@@ -45,6 +45,11 @@ export interface RequestBodyRef {
    * its `Content-Type` says (SDKs and curl mislabel JSON); a body that is not JSON keeps its label.
    */
   jsonAnyLabel?: boolean;
+  /**
+   * The body may arrive gzip-compressed: the operation declares a `Content-Encoding` header
+   * parameter whose schema admits `gzip`. Where it declares none, only unencoded bodies are accepted.
+   */
+  gzip: boolean;
 }
 
 export interface OperationRef {
@@ -78,18 +83,19 @@ export function listOperations(document: OpenApiDocument): OperationRef[] {
       for (const method of httpMethods) {
         const operation = pathItem[method] as SpecObject | undefined;
         if (!operation) continue;
+        const parameters: SpecObject[] = [...(pathItem.parameters ?? []), ...(operation.parameters ?? [])];
         operations.push({
           source,
           path,
           method,
           operationId: String(operation.operationId),
           operation,
-          parameters: [...(pathItem.parameters ?? []), ...(operation.parameters ?? [])],
+          parameters,
           security: ((operation.security ?? document.security ?? []) as SpecObject[]).map((alternative) =>
             Object.keys(alternative).map((name) => requirement(name, schemes[name] ?? {})),
           ),
           serverPath: serverPathOf(operation.servers ?? pathItem.servers),
-          requestBody: operation.requestBody ? requestBodyRef(operation.requestBody) : undefined,
+          requestBody: operation.requestBody ? requestBodyRef(operation.requestBody, parameters) : undefined,
         });
       }
     }
@@ -124,7 +130,7 @@ function serverPathOf(servers: SpecObject[] | undefined): string | undefined {
 }
 
 // A bundled (not dereferenced) document may hold a `$ref` here: it reads as a body with no content.
-function requestBodyRef(requestBody: SpecObject): RequestBodyRef {
+function requestBodyRef(requestBody: SpecObject, parameters: SpecObject[]): RequestBodyRef {
   const credentialField = requestBody['x-body-credential'] as string | undefined;
   return {
     required: requestBody.required === true,
@@ -136,5 +142,19 @@ function requestBodyRef(requestBody: SpecObject): RequestBodyRef {
     },
     credential: credentialField === undefined ? undefined : { in: 'body', name: credentialField },
     ...(requestBody['x-trackspec-json-any-label'] === true ? { jsonAnyLabel: true } : {}),
+    gzip: parameters.some(
+      (parameter) =>
+        parameter.in === 'header' &&
+        String(parameter.name).toLowerCase() === 'content-encoding' &&
+        admitsValue(parameter.schema, 'gzip'),
+    ),
   };
+}
+
+/** Whether a parameter schema's `enum`, `const` and `pattern` (the keywords the specs use for it) admit a string. */
+function admitsValue(schema: SpecObject | undefined, value: string): boolean {
+  if (!schema) return true;
+  if (Array.isArray(schema.enum) && !schema.enum.includes(value)) return false;
+  if (schema.const !== undefined && schema.const !== value) return false;
+  return typeof schema.pattern !== 'string' || new RegExp(schema.pattern, 'u').test(value);
 }

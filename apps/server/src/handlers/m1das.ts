@@ -63,16 +63,31 @@ function toNewEvent(api: string, source: string, event: ReceivedEvent): NewEvent
   };
 }
 
+/** Segment's browser SDK names the type by its first letter (`/v1/t`). */
+const browserCallTypes = { p: 'page', t: 'track', i: 'identify', g: 'group' } as const;
+
 export const m1dasHandlers = typedHandlers<m1das.operations>((context) => {
   const validateEvent = componentValidator(context, 'Event');
   // Batches report events above the spec's per-event limit in `errors` instead of failing whole.
   const batchLimits = getOperation(context.document, 'ingestBatch').requestBody?.limits;
   const maxEventBytes = batchLimits?.maxEventBytes ?? Number.POSITIVE_INFINITY;
 
+  /** Stores one event under the type its path settled. */
+  async function storeOne(source: string, event: Event, type: NonNullable<Event['type']>): Promise<void> {
+    const typed = { ...event, type };
+    // With the type settled by the path, the per-type rules (track needs `event`, group needs
+    // `groupId`) apply; when the body already said the same type, the router has checked them.
+    if (typed.type !== event.type) {
+      const errors = validateEvent(typed);
+      if (errors.length) throw invalidRequest(errors);
+    }
+    const received = normalizeEvent(typed, receivedAtOf(context.now()));
+    await context.store.append([toNewEvent(context.api, source, received)]);
+  }
+
   return {
     async ingestEvent(input) {
       const { params, body: event } = input;
-      const source = authenticatedSource(input);
       const pathType = params['event-type'];
       const type = pathType === 'event' ? event.type : pathType;
       if (type === undefined) {
@@ -80,15 +95,14 @@ export const m1dasHandlers = typedHandlers<m1das.operations>((context) => {
           { in: 'body', pointer: '/type', detail: 'is required on /api/s/event (the type comes from the body)' },
         ]);
       }
-      const typed = { ...event, type };
-      // With the type settled by the path, the per-type rules (track needs `event`, group needs
-      // `groupId`) apply; when the body already said the same type, the router has checked them.
-      if (typed.type !== event.type) {
-        const errors = validateEvent(typed);
-        if (errors.length) throw invalidRequest(errors);
-      }
-      const received = normalizeEvent(typed, receivedAtOf(context.now()));
-      await context.store.append([toNewEvent(context.api, source.id, received)]);
+      await storeOne(authenticatedSource(input).id, event, type);
+      return { status: 200, body: { ok: true } };
+    },
+
+    async ingestBrowserEvent(input) {
+      // The router has taken the credential (header, Basic, query, else the body's writeKey); it is not an event field.
+      const { writeKey: _credential, ...event } = input.body;
+      await storeOne(authenticatedSource(input).id, event, browserCallTypes[input.params['segment-call']]);
       return { status: 200, body: { ok: true } };
     },
 

@@ -120,6 +120,7 @@ function operationRoute(operation: OperationRef, options: MountOptions): RouteOp
       maxDepth: operation.requestBody?.limits.maxDepth ?? defaultMaxDepth,
       jsonFormFields: jsonFormFields(operation),
       jsonAnyLabel: operation.requestBody?.jsonAnyLabel === true,
+      gzip: operation.requestBody?.gzip === true,
     },
     handler: async (request: FastifyRequest, reply: FastifyReply) => {
       const credential = authentication.presented(request);

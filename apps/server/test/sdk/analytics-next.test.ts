@@ -1,0 +1,198 @@
+// Segment's browser SDK (@segment/analytics-next), bundled here with esbuild (no CDN), in a page that
+// Debian's Chromium opens on another origin: its page, track and identify calls cross origins to the
+// real app (CORS preflight, `text/plain` bodies, Basic credentials) and every event reads back
+// through the admin API field by field.
+import { createServer, type Server } from 'node:http';
+import { createRequire } from 'node:module';
+import type { AddressInfo } from 'node:net';
+import { launchChromium } from '@trackspec/harness/browser';
+import { build } from 'esbuild';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { adminToken, createTestApp, type StoredEventJson, type TestApp } from '../helpers.js';
+
+const writeKey = 'keyId:keySecret';
+
+/** The SDK's npm package as one browser script exposing `window.Segment`. */
+async function bundleSdk(): Promise<string> {
+  const result = await build({
+    stdin: {
+      contents: "export { AnalyticsBrowser } from '@segment/analytics-next';",
+      resolveDir: createRequire(import.meta.url)
+        .resolve('@segment/analytics-next')
+        .replace(/node_modules\/.*$/, ''),
+    },
+    bundle: true,
+    format: 'iife',
+    globalName: 'Segment',
+    platform: 'browser',
+    write: false,
+    logLevel: 'silent',
+  });
+  return result.outputFiles[0]!.text;
+}
+
+/** Serves the page and the bundle from an origin of its own (another port is another origin). */
+async function servePage(script: string): Promise<{ origin: string; server: Server }> {
+  const html = '<!doctype html><meta charset="utf-8"><title>shop</title><script src="/sdk.js"></script><p>shop</p>';
+  const server = createServer((request, response) => {
+    if (request.url === '/sdk.js') return response.writeHead(200, { 'content-type': 'text/javascript' }).end(script);
+    if (request.url?.startsWith('/pricing')) return response.writeHead(200, { 'content-type': 'text/html' }).end(html);
+    response.writeHead(404).end();
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  // `localhost` for the page and `127.0.0.1` for the API: two origins on loopback.
+  return { origin: `http://localhost:${(server.address() as AddressInfo).port}`, server };
+}
+
+let t: TestApp;
+let apiOrigin: string;
+let page: { origin: string; server: Server };
+let browser: Browser;
+beforeAll(async () => {
+  t = await createTestApp();
+  apiOrigin = await t.app.listen({ host: '127.0.0.1', port: 0 });
+  page = await servePage(await bundleSdk());
+  browser = await launchChromium();
+}, 60_000);
+afterAll(async () => {
+  await browser?.close();
+  page?.server.close();
+  await t?.close();
+});
+
+async function storedEvents(): Promise<StoredEventJson[]> {
+  const response = await fetch(`${apiOrigin}/admin/events?api=m1das&limit=100`, {
+    headers: { authorization: `Bearer ${adminToken}` },
+  });
+  expect(response.status).toBe(200);
+  return ((await response.json()) as { events: StoredEventJson[] }).events;
+}
+
+describe('@segment/analytics-next in Chromium against the server', () => {
+  it('sends page, track and identify cross-origin; each is stored as sent, without the write key', async () => {
+    const tab = await browser.newPage();
+    const problems: string[] = [];
+    const deliveries: {
+      method: string;
+      url: string;
+      status: number;
+      contentType?: string;
+      authorization?: string;
+      allowOrigin?: string;
+    }[] = [];
+    // Only the two loopback origins: a request anywhere else (a CDN) is aborted and fails the test.
+    await tab.route('**/*', (route) => {
+      const url = route.request().url();
+      if (url.startsWith(page.origin) || url.startsWith(apiOrigin)) return route.continue();
+      problems.push(`external request: ${url}`);
+      return route.abort();
+    });
+    tab.on('console', (message) => {
+      if (message.type() === 'error') problems.push(`console error: ${message.text()}`);
+    });
+    tab.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+    // A refused CORS preflight shows here (and in the console), never as a response.
+    tab.on('requestfailed', (request) =>
+      problems.push(`request failed: ${request.url()} (${request.failure()?.errorText})`),
+    );
+    tab.on('response', (response) => {
+      if (!response.url().startsWith(apiOrigin)) return;
+      if (response.status() >= 400) void response.text().then((text) => problems.push(`${response.url()}: ${text}`));
+      deliveries.push({
+        method: response.request().method(),
+        url: response.url(),
+        status: response.status(),
+        contentType: response.request().headers()['content-type'],
+        authorization: response.request().headers().authorization,
+        allowOrigin: response.headers()['access-control-allow-origin'],
+      });
+    });
+    await tab.goto(`${page.origin}/pricing?plan=pro`);
+
+    const apiHost = `${new URL(apiOrigin).host}/m1das/v1`;
+    await tab.evaluate(
+      async ({ apiHost, writeKey }) => {
+        const { AnalyticsBrowser } = (window as unknown as { Segment: typeof import('@segment/analytics-next') })
+          .Segment;
+        // Settings given inline, so the SDK fetches nothing from Segment's CDN.
+        const [analytics] = await AnalyticsBrowser.load(
+          {
+            writeKey,
+            cdnSettings: { integrations: { 'Segment.io': { apiKey: writeKey, apiHost, protocol: 'http' } } },
+          },
+          { disableClientPersistence: true },
+        );
+        await analytics.page('Shop', 'Pricing', { plan: 'pro' }, { messageId: 'browser-page-1' });
+        await analytics.identify(
+          'browser-user',
+          { email: 'browser@example.com', plan: 'pro' },
+          { messageId: 'browser-identify-1' },
+        );
+        await analytics.track(
+          'Order Completed',
+          { revenue: 42.5, products: [{ sku: 'A-1', quantity: 2 }] },
+          { messageId: 'browser-track-1' },
+        );
+      },
+      { apiHost, writeKey },
+    );
+
+    // The SDK resolves a call once its plugins ran; its delivery may still be on the wire.
+    let events: StoredEventJson[] = [];
+    for (let attempt = 0; attempt < 50 && events.length < 3; attempt++) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      events = await storedEvents();
+    }
+    expect(problems).toEqual([]);
+    const posts = deliveries.filter((delivery) => delivery.method === 'POST');
+    expect(posts.map((post) => new URL(post.url).pathname).sort()).toEqual([
+      '/m1das/v1/i',
+      '/m1das/v1/p',
+      '/m1das/v1/t',
+    ]);
+    for (const post of posts) {
+      expect(post.status).toBe(200);
+      expect(post.contentType).toBe('text/plain');
+      // Basic credentials make the request non-simple: Chromium preflighted it, and the server allowed it.
+      expect(post.authorization).toBe(`Basic ${btoa(`${writeKey}:`)}`);
+      expect(post.allowOrigin).toBe('*');
+    }
+
+    const byId = new Map(events.map((event) => [event.messageId, event]));
+    expect([...byId.keys()].sort()).toEqual(['browser-identify-1', 'browser-page-1', 'browser-track-1']);
+    for (const event of events) {
+      expect(event).toMatchObject({ api: 'm1das', source: expect.any(String) });
+      expect(event.payload).not.toHaveProperty('writeKey');
+      expect(event.payload).toMatchObject({
+        context: {
+          library: { name: 'analytics.js' },
+          page: { url: `${page.origin}/pricing?plan=pro`, path: '/pricing', search: '?plan=pro', title: 'shop' },
+        },
+      });
+      expect(typeof event.anonymousId).toBe('string');
+    }
+    expect(byId.get('browser-page-1')).toMatchObject({ type: 'page', eventName: 'Pricing' });
+    expect(byId.get('browser-page-1')!.payload).toMatchObject({
+      type: 'page',
+      category: 'Shop',
+      name: 'Pricing',
+      properties: { plan: 'pro', url: `${page.origin}/pricing?plan=pro` },
+    });
+    expect(byId.get('browser-identify-1')).toMatchObject({ type: 'identify', userId: 'browser-user' });
+    expect(byId.get('browser-identify-1')!.payload).toMatchObject({
+      traits: { email: 'browser@example.com', plan: 'pro' },
+    });
+    // identify stores the user: the SDK sends the id on the calls that follow.
+    expect(byId.get('browser-track-1')).toMatchObject({
+      type: 'track',
+      eventName: 'Order Completed',
+      userId: 'browser-user',
+    });
+    expect(byId.get('browser-track-1')!.payload).toMatchObject({
+      event: 'Order Completed',
+      properties: { revenue: 42.5, products: [{ sku: 'A-1', quantity: 2 }] },
+    });
+    await tab.close();
+  }, 60_000);
+});
