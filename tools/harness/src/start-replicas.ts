@@ -37,7 +37,7 @@ const haproxy = ['/usr/sbin/haproxy', '/usr/local/sbin/haproxy'].find((path) => 
 if (!haproxy) throw new Error('HAProxy is not installed: apt-get install haproxy');
 
 const work = await mkdtemp(join(tmpdir(), 'trackspec-replicas-'));
-const given = values.database ?? process.env.TRACKSPEC_DATABASE;
+const given = values.database || process.env.TRACKSPEC_DATABASE || undefined;
 const cluster: PostgresCluster | undefined = given ? undefined : await startPostgres();
 const database = given ?? cluster!.url;
 const replicas: ServerProcess[] = [];
