@@ -88,7 +88,7 @@ describe('a fresh project that installs the tarballs', () => {
         private: true,
         type: 'module',
         dependencies: { '@trackspec/client': `file:${tarballs.client}`, '@trackspec/types': `file:${tarballs.types}` },
-        // The client depends on @trackspec/types@0.1.0: take it from the tarball, not the registry.
+        // The client depends on @trackspec/types at the same version: take it from the tarball, not the registry.
         overrides: { '@trackspec/types': `file:${tarballs.types}` },
       }),
     );

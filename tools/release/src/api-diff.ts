@@ -142,33 +142,33 @@ export async function diffRegistries(
   current: BundledRegistry,
   configPath: string,
 ): Promise<ApiDiff[]> {
-  const diffs: ApiDiff[] = [];
-  for (const entry of current.apis) {
-    const before = base.apis.find((candidate) => candidate.name === entry.name);
-    if (!before) {
-      diffs.push({
+  // Each API's diff is its own Redocly process: run them side by side.
+  const diffs: ApiDiff[] = await Promise.all(
+    current.apis.map(async (entry): Promise<ApiDiff> => {
+      const before = base.apis.find((candidate) => candidate.name === entry.name);
+      if (!before)
+        return {
+          api: entry.name,
+          status: 'added',
+          bump: 'minor',
+          version: entry.version,
+          changes: [{ impact: 'minor', rule: 'trackspec/api-added', message: 'New API.', pointer: '#/' }],
+        };
+      const { bump, changes } = await diffDocuments(
+        base.bundlePath(entry.name, 'dereferenced'),
+        current.bundlePath(entry.name, 'dereferenced'),
+        configPath,
+      );
+      return {
         api: entry.name,
-        status: 'added',
-        bump: 'minor',
+        status: changes.length > 0 ? 'changed' : 'unchanged',
+        bump,
+        baseVersion: before.version,
         version: entry.version,
-        changes: [{ impact: 'minor', rule: 'trackspec/api-added', message: 'New API.', pointer: '#/' }],
-      });
-      continue;
-    }
-    const { bump, changes } = await diffDocuments(
-      base.bundlePath(entry.name, 'dereferenced'),
-      current.bundlePath(entry.name, 'dereferenced'),
-      configPath,
-    );
-    diffs.push({
-      api: entry.name,
-      status: changes.length > 0 ? 'changed' : 'unchanged',
-      bump,
-      baseVersion: before.version,
-      version: entry.version,
-      changes,
-    });
-  }
+        changes,
+      };
+    }),
+  );
   for (const entry of base.apis.filter((candidate) => !current.apiNames.includes(candidate.name)))
     diffs.push({
       api: entry.name,

@@ -1,10 +1,8 @@
 /** The pending changesets of a repository, as the changesets CLI plans them (fixed groups applied). */
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { getReleasePlan } from '@changesets/get-release-plan';
 import type { Bump } from './api-diff.js';
 
 const execFileAsync = promisify(execFile);
@@ -29,24 +27,14 @@ export async function changeset(root: string, args: string[]): Promise<string> {
   return stdout + stderr;
 }
 
-/** The releases the pending changesets make (`changeset status --output`). */
+/**
+ * The releases the pending changesets make, as `changeset version` would apply them (fixed groups and
+ * dependents included). Read with the changesets library rather than `changeset status`, which refuses
+ * to answer while any package has uncommitted changes.
+ */
 export async function plannedReleases(root: string): Promise<PlannedRelease[]> {
-  const work = await mkdtemp(join(tmpdir(), 'trackspec-changesets-'));
-  try {
-    const output = join(work, 'status.json');
-    try {
-      await changeset(root, ['status', '--output', output]);
-    } catch (error) {
-      // `status` exits non-zero when packages changed without a changeset; the plan is written all the same.
-      await readFile(output).catch(() => {
-        throw error;
-      });
-    }
-    const { releases } = JSON.parse(await readFile(output, 'utf8')) as { releases: PlannedRelease[] };
-    return releases.filter((release) => (release.type as string) !== 'none');
-  } finally {
-    await rm(work, { recursive: true, force: true });
-  }
+  const { releases } = await getReleasePlan(root);
+  return releases.filter((release): release is typeof release & PlannedRelease => release.type !== 'none');
 }
 
 /** The bump the pending changesets declare for the specs package ('none' without one). */
