@@ -19,7 +19,15 @@ export default defineConfig({
     projects: [
       ...Object.entries(targets).map(([name, setup]) => ({
         extends: true as const,
-        test: { name, include: ['test/contract.test.ts'], globalSetup: [setup] },
+        // The docs' code samples run on the mocks and on the server.
+        test: {
+          name,
+          include: [
+            'test/contract.test.ts',
+            ...(name === 'prism-mocks' || name === 'server' ? ['test/code-samples.test.ts'] : []),
+          ],
+          globalSetup: [setup],
+        },
       })),
       // Adding a sixth API from a fixture, end to end (it runs the prism-mocks project on a copy of the registry).
       ...(process.env.CONTRACT_TARGET

@@ -1,23 +1,32 @@
 /**
  * Renders one self-contained Redoc page per registered API (`redocly build-docs --inlineBundle`:
- * scripts inlined, no CDN; Redoc's in-page telemetry off) and an index page listing them, into `dist/`.
+ * scripts inlined, no CDN; Redoc's options, in-page telemetry off, from redocly.yaml's `openapi`), with generated code samples on every
+ * operation and a link to the API's Changes page; the Changes pages, from the release history; and
+ * an index page listing the APIs with their versions, into `dist/`.
  */
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { apis, bundlePath } from '@trackspec/specs';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type ApiEntry, apis, loadBundled, loadDereferenced, loadReleaseHistory } from '@trackspec/specs';
 import { redocly } from '@trackspec/specs/redocly';
+import { withCodeSamples } from '../src/code-samples.js';
 import { inlineRemoteAssets } from '../src/offline.js';
-import { distDir, pageFile } from '../src/pages.js';
+import { changesFile, distDir, pageFile } from '../src/pages.js';
+import { renderChanges } from '../src/render-changes.js';
 import { renderIndex } from '../src/render-index.js';
 
-async function renderApi(name: string, title: string): Promise<void> {
-  const output = `${distDir}/${pageFile(name)}`;
+async function renderApi(api: ApiEntry, work: string): Promise<void> {
+  const document = withCodeSamples(api.name, loadBundled(api.name), loadDereferenced(api.name));
+  document.info.description = `**Version ${api.version}** · [Changes](${changesFile(api.name)})\n\n${document.info.description ?? ''}`;
+  const source = join(work, `${api.name}.json`);
+  await writeFile(source, JSON.stringify(document));
+  const output = `${distDir}/${pageFile(api.name)}`;
   await redocly([
     'build-docs',
-    bundlePath(name),
+    source,
     '--inlineBundle',
     '--title',
-    `${title} — trackspec`,
-    '--openapi.disableTelemetry=true',
+    `${api.title} — trackspec`,
     '--output',
     output,
   ]);
@@ -26,6 +35,13 @@ async function renderApi(name: string, title: string): Promise<void> {
 
 await rm(distDir, { recursive: true, force: true });
 await mkdir(distDir, { recursive: true });
-await Promise.all(apis.map((api) => renderApi(api.name, api.title)));
+const work = await mkdtemp(join(tmpdir(), 'trackspec-docs-'));
+try {
+  await Promise.all(apis.map((api) => renderApi(api, work)));
+} finally {
+  await rm(work, { recursive: true, force: true });
+}
+const history = loadReleaseHistory();
+await Promise.all(apis.map((api) => writeFile(`${distDir}/${changesFile(api.name)}`, renderChanges(api, history))));
 await writeFile(`${distDir}/index.html`, renderIndex(apis));
 console.log(`rendered docs for ${apis.map((api) => api.name).join(', ')} into ${distDir}`);

@@ -7,3 +7,8 @@ export const distDir = fileURLToPath(new URL('../dist', import.meta.url));
 export function pageFile(apiName: string): string {
   return `${apiName}.html`;
 }
+
+/** The file of an API's Changes page (its released versions and their classified changes). */
+export function changesFile(apiName: string): string {
+  return `${apiName}-changes.html`;
+}

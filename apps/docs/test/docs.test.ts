@@ -4,10 +4,11 @@
 import { mkdir } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { launchChromium, watchForProblems } from '@trackspec/harness/browser';
-import { apis, listOperations, loadBundled } from '@trackspec/specs';
+import { apis, listOperations, loadBundled, loadDereferenced, loadReleaseHistory } from '@trackspec/specs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { distDir, pageFile } from '../src/pages.js';
+import { documentedBaseUrl, operationSamples } from '../src/code-samples.js';
+import { changesFile, distDir, pageFile } from '../src/pages.js';
 import { createStaticServer } from '../src/static-server.js';
 
 const screenshots = new URL('../test-results/', import.meta.url);
@@ -38,9 +39,13 @@ describe('docs index', () => {
   it('lists every registered API with a link to its page', async () => {
     const { page, problems } = await open('');
     for (const api of apis) {
-      const link = page.locator(`[data-api="${api.name}"] a`);
+      const link = page.locator(`[data-api="${api.name}"] h2 a`);
       await expect(link.textContent()).resolves.toBe(api.title);
       await expect(link.getAttribute('href')).resolves.toBe(pageFile(api.name));
+      await expect(page.locator(`[data-api="${api.name}"] .version`).textContent()).resolves.toBe(`v${api.version}`);
+      await expect(page.locator(`[data-api="${api.name}"] a.changes`).getAttribute('href')).resolves.toBe(
+        changesFile(api.name),
+      );
     }
     await page.screenshot({ path: new URL('index.png', screenshots).pathname, fullPage: true });
     expect(problems).toEqual([]);
@@ -53,13 +58,37 @@ function operationRoute(tag: string, operationId: string): string {
   return `#/${tag.toLowerCase().replace(/[^a-z0-9]+/g, '-')}/${operationId.toLowerCase()}`;
 }
 
+describe.each(apis.map((api) => [api.name, api]))('%s Changes page', (name, api) => {
+  it('lists every release that changed the API, with its version, date and classified changes', async () => {
+    const releases = loadReleaseHistory().releases.filter((release) => release.apis[name]?.status !== 'unchanged');
+    const { page, problems } = await open(changesFile(name));
+    await expect(page.locator('h1').textContent()).resolves.toBe(`${api.title}: changes`);
+    await expect(page.locator('.current-version').textContent()).resolves.toBe(`v${api.version}`);
+    await expect(page.locator('.release').count()).resolves.toBe(releases.length);
+    for (const release of releases) {
+      const changes = release.apis[name]!;
+      const section = page.locator(`.release[data-version="${changes.version ?? changes.baseVersion}"]`);
+      await expect(section.locator('.meta').textContent()).resolves.toContain(`Released ${release.date}`);
+      await expect(section.locator('.change').count()).resolves.toBe(changes.changes.length);
+    }
+    await page.screenshot({ path: new URL(`${name}-changes.png`, screenshots).pathname, fullPage: true });
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+});
+
 describe.each(apis.map((api) => [api.name, api]))('%s reference page', (name, api) => {
   const operations = listOperations(loadBundled(name));
+  const dereferenced = loadDereferenced(name);
+  const samples = operationSamples(name, dereferenced, documentedBaseUrl(dereferenced));
 
   it('renders its overview offline, with no errors', async () => {
     const { page, problems } = await open(pageFile(name));
     await expect(page.title()).resolves.toContain(api.title);
     await page.getByRole('heading', { name: api.title }).first().waitFor();
+    await expect(page.getByRole('link', { name: 'Changes' }).first().getAttribute('href')).resolves.toBe(
+      changesFile(name),
+    );
     await page.screenshot({ path: new URL(`${name}.png`, screenshots).pathname });
     expect(problems).toEqual([]);
     await page.close();
@@ -74,7 +103,18 @@ describe.each(apis.map((api) => [api.name, api]))('%s reference page', (name, ap
         .getByRole('heading', { name: String(operation.operation.summary) })
         .first()
         .waitFor({ timeout: 20_000 });
-      if (operation.source === 'paths') await page.getByText(operation.path, { exact: true }).first().waitFor();
+      if (operation.source === 'paths') {
+        await page.getByText(operation.path, { exact: true }).first().waitFor();
+        // Its generated code samples: curl shown first, TypeScript from the language menu beside it.
+        const sample = samples.find((candidate) => candidate.operation.operationId === operation.operationId)!;
+        const curl = page.getByText(sample.curl.split('\n')[0]!).first();
+        await curl.waitFor();
+        const language = page.getByRole('button', { name: 'curl', exact: true });
+        await page.locator('div', { has: curl }).filter({ has: language }).last().locator(language).click();
+        await page.getByRole('menuitem', { name: 'TypeScript (@trackspec/client)' }).filter({ visible: true }).click();
+        const call = sample.typescript.split('\n').find((line) => line.startsWith('const { data } = await client.'))!;
+        await page.getByText(call).first().waitFor();
+      }
       await page.screenshot({ path: new URL(`${name}-${operation.operationId}.png`, screenshots).pathname });
       expect(problems).toEqual([]);
       await page.close();

@@ -10,6 +10,9 @@
  */
 import {
   asReceived,
+  type ExampleRequest,
+  exampleParameters,
+  exampleRequests,
   type JsonObject,
   listOperations,
   type OpenApiDocument,
@@ -43,47 +46,6 @@ export interface RequestCase {
   expect: '2xx' | '4xx';
 }
 
-const placeholderByType: Record<string, unknown> = {
-  string: 'x',
-  integer: 1,
-  number: 1,
-  boolean: true,
-  object: {},
-  array: [],
-};
-
-/** A value for a schema: its const, first example, default, first enum value, or a placeholder of its type. */
-function schemaExample(schema: SpecObject = {}): unknown {
-  if ('const' in schema) return schema.const;
-  if (Array.isArray(schema.examples) && schema.examples.length) return schema.examples[0];
-  if ('example' in schema) return schema.example;
-  if ('default' in schema) return schema.default;
-  if (Array.isArray(schema.enum)) return schema.enum[0];
-  const type = Array.isArray(schema.type) ? schema.type[0] : schema.type;
-  return placeholderByType[type ?? 'string'];
-}
-
-/** A parameter's example: the one named like the body example when there is one (pairing them), else its first. */
-function parameterExample(parameter: SpecObject, exampleName?: string): { found: boolean; value: unknown } {
-  if ('example' in parameter) return { found: true, value: parameter.example };
-  const examples = (parameter.examples ?? {}) as Record<string, SpecObject>;
-  const named = (exampleName !== undefined ? examples[exampleName] : undefined) ?? Object.values(examples)[0];
-  if (named && 'value' in named) return { found: true, value: named.value };
-  return { found: false, value: schemaExample(parameter.schema) };
-}
-
-/** Path parameters (always) and query parameters that have an example or are required. */
-function exampleParameters(operation: OperationRef, exampleName?: string) {
-  const pathParams: Record<string, unknown> = {};
-  const query: Record<string, unknown> = {};
-  for (const parameter of operation.parameters) {
-    const { found, value } = parameterExample(parameter, exampleName);
-    if (parameter.in === 'path') pathParams[parameter.name] = value;
-    else if (parameter.in === 'query' && (found || parameter.required)) query[parameter.name] = value;
-  }
-  return { pathParams, query };
-}
-
 /** True when every security alternative of the operation names at least one scheme. */
 function requiresCredentials({ security }: OperationRef): boolean {
   return security.length > 0 && security.every((alternative) => alternative.length > 0);
@@ -94,14 +56,9 @@ export function deriveCases(document: OpenApiDocument, ajv: Ajv2020): RequestCas
   for (const operation of listOperations(document).filter((candidate) => candidate.source === 'paths')) {
     const { pathParams, query } = exampleParameters(operation);
     const base = { operation, pathParams, query, auth: 'valid' as const };
-    const content = operation.requestBody?.content ?? {};
-    const examples = Object.entries(content).flatMap(([mediaType, media]) =>
-      Object.entries((media.examples ?? {}) as Record<string, SpecObject>).map(([name, example]) => ({
-        mediaType,
-        name,
-        body: example.value,
-        schema: media.schema as SpecObject,
-      })),
+    const examples = exampleRequests(operation).filter(
+      (example): example is ExampleRequest & { name: string; mediaType: string; schema: SpecObject } =>
+        example.name !== undefined,
     );
 
     if (examples.length === 0)
@@ -109,7 +66,8 @@ export function deriveCases(document: OpenApiDocument, ajv: Ajv2020): RequestCas
     for (const example of examples) {
       cases.push({
         ...base,
-        ...exampleParameters(operation, example.name),
+        pathParams: example.pathParams,
+        query: example.query,
         kind: 'example',
         name: `example ${example.name} (${example.mediaType})`,
         mediaType: example.mediaType,

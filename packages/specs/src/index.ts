@@ -72,6 +72,7 @@ export const loadBundled: (name: string) => OpenApiDocument = registry.loadBundl
 export const loadDereferenced: (name: string) => OpenApiDocument = registry.loadDereferenced;
 
 export { createAjv, type ErrorObject, type ValidateFunction } from './ajv.js';
+export { type ExampleRequest, exampleParameters, exampleRequests } from './example-requests.js';
 export { collectExamples, type ExampleRef } from './examples.js';
 export { type ApiFacts, deriveApiFacts, identifierOf, type OperationFacts, type SecuritySchemeFacts } from './facts.js';
 export type { JsonObject, SpecObject } from './json.js';
@@ -98,4 +99,12 @@ export {
   operationUrl,
   placeCredential,
 } from './outgoing-request.js';
+export {
+  type ApiChanges,
+  type ChangeImpact,
+  type ClassifiedChange,
+  loadReleaseHistory,
+  type ReleaseHistory,
+  type ReleaseRecord,
+} from './releases.js';
 export { documentedResponse, responseProblems } from './responses.js';

@@ -11,13 +11,19 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
-import { type BundledRegistry, createRegistry } from '@trackspec/specs';
+import {
+  type ApiChanges,
+  type BundledRegistry,
+  type ChangeImpact,
+  type ClassifiedChange,
+  createRegistry,
+} from '@trackspec/specs';
 import { redocly, repoRoot } from '@trackspec/specs/redocly';
 
 const execFileAsync = promisify(execFile);
 
-export type Impact = 'patch' | 'minor' | 'major';
-export type Bump = 'none' | Impact;
+export type Impact = ChangeImpact;
+export type Bump = ApiChanges['bump'];
 const bumpRank: Record<Bump, number> = { none: 0, patch: 1, minor: 2, major: 3 };
 
 export function maxBump(...bumps: Bump[]): Bump {
@@ -28,22 +34,11 @@ export function exceeds(needed: Bump, declared: Bump): boolean {
   return bumpRank[needed] > bumpRank[declared];
 }
 
-export interface ClassifiedChange {
-  impact: Impact;
-  /** The Redocly diff rule (`parameter-became-required`), ours (`trackspec/…`), or `redocly` for an unruled change. */
-  rule: string;
-  message: string;
-  /** JSON pointer into the revision (the base, for a removal). */
-  pointer: string;
-}
+export type { ClassifiedChange };
 
-export interface ApiDiff {
+/** One API's changes, as releases.json records them, with the API's name. */
+export interface ApiDiff extends ApiChanges {
   api: string;
-  status: 'added' | 'removed' | 'changed' | 'unchanged';
-  bump: Bump;
-  baseVersion?: string;
-  version?: string;
-  changes: ClassifiedChange[];
 }
 
 /** One entry of `redocly diff --format json`'s `changes`. */

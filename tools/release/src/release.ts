@@ -11,6 +11,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { loadReleaseHistory, type ReleaseHistory, type ReleaseRecord } from '@trackspec/specs';
 import semver from 'semver';
 import { parse } from 'yaml';
 import { type ApiDiff, bundleRegistry } from './api-diff.js';
@@ -18,25 +19,9 @@ import { changeset, declaredBump, plannedReleases, specsPackage } from './change
 import { compareWithLastRelease, gateFailures } from './compare.js';
 import { git, isClean, releaseTrailer } from './git.js';
 
-/** One release as `releases.json` records it. */
-export interface ReleaseRecord {
-  version: string;
-  /** YYYY-MM-DD (UTC). */
-  date: string;
-  apis: Record<string, Omit<ApiDiff, 'api'>>;
-}
-
-export interface ReleaseHistory {
-  /** Newest first. */
-  releases: ReleaseRecord[];
-}
-
 export const historyPath = (root: string) => join(root, 'packages/specs/releases.json');
 
-export function readHistory(root: string): ReleaseHistory {
-  const path = historyPath(root);
-  return existsSync(path) ? (JSON.parse(readFileSync(path, 'utf8')) as ReleaseHistory) : { releases: [] };
-}
+export const readHistory = (root: string): ReleaseHistory => loadReleaseHistory(historyPath(root));
 
 interface WorkspacePackage {
   dir: string;

@@ -8,10 +8,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import type { ReleaseHistory } from '@trackspec/specs';
 import { repoRoot } from '@trackspec/specs/redocly';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { lastRelease } from '../src/git.js';
-import { type ReleaseHistory, release } from '../src/release.js';
+import { release } from '../src/release.js';
 
 const execFileAsync = promisify(execFile);
 const cli = fileURLToPath(new URL('../src/api-diff-cli.ts', import.meta.url));
