@@ -21,15 +21,7 @@ async function renderApi(api: ApiEntry, work: string): Promise<void> {
   const source = join(work, `${api.name}.json`);
   await writeFile(source, JSON.stringify(document));
   const output = `${distDir}/${pageFile(api.name)}`;
-  await redocly([
-    'build-docs',
-    source,
-    '--inlineBundle',
-    '--title',
-    `${api.title} — trackspec`,
-    '--output',
-    output,
-  ]);
+  await redocly(['build-docs', source, '--inlineBundle', '--title', `${api.title} — trackspec`, '--output', output]);
   await writeFile(output, inlineRemoteAssets(await readFile(output, 'utf8')));
 }
 

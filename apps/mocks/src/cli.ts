@@ -1,7 +1,43 @@
-/** `npm run mocks`: a Prism mock for every registered API on its fixed port, until Ctrl-C / SIGTERM. */
+#!/usr/bin/env node
+/**
+ * `trackspec-mocks [api…] [--host 127.0.0.1] [--port-base 4010]`: a Prism mock for each named API (all
+ * registered APIs by default) of the installed `@trackspec/specs`, on fixed ports from the port base in
+ * registry order; prints the URLs and stops every mock on Ctrl-C / SIGTERM.
+ */
+import { parseArgs } from 'node:util';
+import { apiNames } from '@trackspec/specs';
 import { startMocks } from './index.js';
 
-const mocks = await startMocks();
+const usage = 'usage: trackspec-mocks [api…] [--host <address>] [--port-base <port>]';
+let options: { apis: string[]; host: string; portBase: number };
+try {
+  const { values, positionals } = parseArgs({
+    options: {
+      host: { type: 'string', default: '127.0.0.1' },
+      'port-base': { type: 'string', default: '4010' },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+    allowPositionals: true,
+  });
+  if (values.help) {
+    console.log(`${usage}\nAPIs: ${apiNames.join(', ')}`);
+    process.exit(0);
+  }
+  const portBase = Number(values['port-base']);
+  if (!Number.isInteger(portBase) || portBase < 1 || portBase + apiNames.length > 65_536)
+    throw new Error(`--port-base must be a TCP port with room for ${apiNames.length} APIs, got ${values['port-base']}`);
+  const unknown = positionals.filter((api) => !apiNames.includes(api));
+  if (unknown.length > 0) throw new Error(`unknown API ${unknown.join(', ')}; registered: ${apiNames.join(', ')}`);
+  options = { apis: positionals.length > 0 ? positionals : [...apiNames], host: values.host, portBase };
+} catch (error) {
+  console.error(`trackspec-mocks: ${(error as Error).message}\n${usage}`);
+  process.exit(2);
+}
+
+const mocks = await startMocks(options).catch((error: Error) => {
+  console.error(`trackspec-mocks: ${error.message}`);
+  process.exit(1);
+});
 console.log('Prism mocks (Ctrl-C to stop):');
 for (const mock of mocks.mocks) console.log(`  ${mock.api.padEnd(10)} ${mock.url}`);
 

@@ -16,6 +16,8 @@ export interface StartMocksOptions {
   /** `fixed` (default): the documented ports from `mockPort()`; `ephemeral`: free ports chosen now (tests). */
   ports?: 'fixed' | 'ephemeral';
   host?: string;
+  /** With fixed ports, the port of the registry's first API (default 4010); each next API gets the next port. */
+  portBase?: number;
   /** How long to wait for every mock to answer. */
   readyTimeoutMs?: number;
 }
@@ -47,12 +49,14 @@ export async function startPrismServers(
   command: (api: string) => string[],
   options: StartMocksOptions,
 ): Promise<Mocks> {
-  const { apis = apiNames, ports = 'fixed', host = '127.0.0.1', readyTimeoutMs = 60_000 } = options;
+  const { apis = apiNames, ports = 'fixed', host = '127.0.0.1', readyTimeoutMs = 60_000, portBase } = options;
+  const unknown = apis.filter((api) => !apiNames.includes(api));
+  if (unknown.length > 0) throw new Error(`Unknown API ${unknown.join(', ')}; registered: ${apiNames.join(', ')}`);
   const started: { api: string; port: number; prism: PrismProcess }[] = [];
   const stop = () => Promise.all(started.map(({ prism }) => stopPrism(prism))).then(() => undefined);
   try {
     for (const api of apis) {
-      const port = ports === 'fixed' ? mockPort(api) : await freePort(host);
+      const port = ports === 'fixed' ? mockPort(api, portBase) : await freePort(host);
       started.push({ api, port, prism: spawnPrism(command(api), port, host) });
     }
     const urlHost = host.includes(':') ? `[${host}]` : host;

@@ -3,5 +3,7 @@ export { type CaseKind, deriveCases, type RequestCase } from './cases.js';
 export { checkAnswer } from './check.js';
 export { clientFor } from './clients.js';
 export { Coverage } from './coverage.js';
+export { toJUnit } from './junit.js';
+export { type CaseResult, caseName, runSuite, type SuiteResult, sendCase } from './run.js';
 export { type Answer, sendRaw, sendWithClient } from './send.js';
-export { mockCredentials, type Target, targetFromEnv } from './target.js';
+export { mockCredentials, readTargetFile, type Target, TargetFileError, targetFromEnv } from './target.js';

@@ -1,3 +1,6 @@
+import { readFileSync } from 'node:fs';
+import { createAjv } from '@trackspec/specs';
+
 /**
  * A contract target: where each API is served, and the credentials it accepts. The suite is the
  * same for every target; only this changes.
@@ -43,4 +46,41 @@ export function mockCredentials(
       },
     ]),
   );
+}
+
+/** A target file checked against its schema (src/target.schema.json) and the registry; one line per problem. */
+export class TargetFileError extends Error {}
+
+export function readTargetFile(path: string, registered: readonly string[]): Target {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new TargetFileError(
+      `${path}: cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`,
+    );
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw new TargetFileError(`${path}: not JSON (${(error as Error).message})`);
+  }
+  const schema = JSON.parse(readFileSync(new URL('./target.schema.json', import.meta.url), 'utf8'));
+  const validate = createAjv().compile(schema);
+  const problems: string[] = [];
+  if (!validate(value))
+    for (const error of validate.errors ?? [])
+      problems.push(
+        `${path}: ${error.instancePath || '/'}: ${error.message}${error.params && 'additionalProperty' in error.params ? ` (${String(error.params.additionalProperty)})` : ''}`,
+      );
+  const target = value as Partial<Target>;
+  for (const api of Object.keys(target?.urls ?? {}))
+    if (!registered.includes(api))
+      problems.push(`${path}: /urls/${api}: not a registered API (${registered.join(', ')})`);
+  for (const api of Object.keys(target?.credentials ?? {}))
+    if (!registered.includes(api))
+      problems.push(`${path}: /credentials/${api}: not a registered API (${registered.join(', ')})`);
+  if (problems.length > 0) throw new TargetFileError(problems.join('\n'));
+  return { name: target.name ?? 'target', urls: target.urls!, credentials: target.credentials ?? {} };
 }

@@ -23,7 +23,7 @@ export const historyPath = (root: string) => join(root, 'packages/specs/releases
 
 export const readHistory = (root: string): ReleaseHistory => loadReleaseHistory(historyPath(root));
 
-interface WorkspacePackage {
+export interface WorkspacePackage {
   dir: string;
   name: string;
   version: string;
@@ -31,7 +31,7 @@ interface WorkspacePackage {
 }
 
 /** The workspace packages of the root package.json (`dir/*` patterns). */
-function workspacePackages(root: string): WorkspacePackage[] {
+export function workspacePackages(root: string): WorkspacePackage[] {
   const { workspaces = [] } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { workspaces?: string[] };
   return workspaces.flatMap((pattern) => {
     const parent = join(root, pattern.replace(/\/\*$/, ''));
