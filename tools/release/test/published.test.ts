@@ -42,7 +42,18 @@ beforeAll(async () => {
     tarballs.push(join(project, (JSON.parse(stdout) as [{ filename: string }])[0].filename));
   }
   await writeFile(join(project, 'package.json'), '{ "name": "consumer", "private": true, "type": "module" }\n');
-  await execFileAsync('npm', ['install', '--no-audit', '--no-fund', ...tarballs], { cwd: project });
+  // Third-party dependencies come from the registry (or npm's cache); npm's own log explains a slow or failed install.
+  await execFileAsync(
+    'npm',
+    ['install', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=http', ...tarballs],
+    {
+      cwd: project,
+      timeout: 240_000,
+      maxBuffer: 64 * 1024 * 1024,
+    },
+  ).catch((error: Error & { stderr?: string }) => {
+    throw new Error(`npm install of the tarballs failed: ${error.message}\n${error.stderr?.slice(-4000) ?? ''}`);
+  });
 }, 300_000);
 
 afterAll(async () => {
