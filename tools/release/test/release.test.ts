@@ -132,6 +132,27 @@ describe('release and the breaking-change gate', () => {
     git('commit', '-qm', 'Changeset');
   }, 120_000);
 
+  it('rates a new API minor and a removed API major', async () => {
+    // A second API (a copy of the first under another name), then gone again.
+    const config = readFileSync(join(root, 'redocly.yaml'), 'utf8');
+    write('redocly.yaml', config.replace('apis:\n', 'apis:\n  extra:\n    root: specs/fixture/openapi.yaml\n'));
+    const added = await gate();
+    expect(added.output).toContain('| extra | — | 1.0.0 | added | minor | 0 | 1 | 0 |');
+    expect(added.code).toBe(0); // the pending major changeset covers it
+    write('.changeset/breaking.md', "---\n'@trackspec/specs': patch\n---\n\n`dryRun` is required.\n");
+    const patchOnly = await gate();
+    expect(patchOnly.output).toContain('extra: New API. [trackspec/api-added at #/] needs a minor release');
+    write('redocly.yaml', config.replace('  fixture:\n    root: specs/fixture/openapi.yaml\n', ''));
+    write(
+      'redocly.yaml',
+      `${readFileSync(join(root, 'redocly.yaml'), 'utf8').replace('apis:\n', 'apis:\n  other:\n    root: specs/fixture/openapi.yaml\n')}`,
+    );
+    const removed = await gate();
+    expect(removed.output).toContain('| fixture | 1.0.0 | — | removed | major | 1 | 0 | 0 |');
+    expect(removed.output).toContain('fixture: API removed. [trackspec/api-removed at #/] needs a major release');
+    git('checkout', '--', 'redocly.yaml', '.changeset/breaking.md');
+  }, 180_000);
+
   it('releases 2.0.0 with the API bumped to 2.0.0, and finds the release again without tags', async () => {
     const result = await release({ root, build: false, log: () => {} });
     expect(result.tag).toBe('v2.0.0');
