@@ -10,6 +10,7 @@
  */
 import {
   asReceived,
+  type CredentialLocation,
   type ExampleRequest,
   exampleParameters,
   exampleRequests,
@@ -30,6 +31,7 @@ export type CaseKind =
   | 'bad-path-parameter'
   | 'no-auth'
   | 'wrong-auth'
+  | 'wrong-credential'
   | 'unsupported-media-type';
 
 export interface RequestCase {
@@ -42,8 +44,46 @@ export interface RequestCase {
   /** Absent for requests without a body. */
   mediaType?: string;
   body?: unknown;
-  auth: 'valid' | 'none' | 'wrong';
+  /**
+   * `valid`: the target's credentials where the spec says; `none`; `wrong`: an undocumented scheme;
+   * `wrong-value`: a well-formed but wrong value for `credential`, the one credential sent.
+   */
+  auth: 'valid' | 'none' | 'wrong' | 'wrong-value';
+  /** For `wrong-value`: which credential (scheme name, or body field) carries the wrong value. */
+  credential?: { name: string; location: CredentialLocation };
   expect: '2xx' | '4xx';
+  /**
+   * The exact status the spec calls for, when it documents it for the operation: 400 for a schema
+   * break, 401 for a credential, 415 for a media type. Any other answer fails, documented or not.
+   */
+  status?: number;
+}
+
+/** The status each kind of refusal must get (where the operation documents it). */
+const statusByKind: Partial<Record<CaseKind, number>> = {
+  'missing-field': 400,
+  'wrong-type': 400,
+  'bad-enum': 400,
+  'bad-path-parameter': 400,
+  'no-auth': 401,
+  'wrong-auth': 401,
+  'wrong-credential': 401,
+  'unsupported-media-type': 415,
+};
+
+/** A credential value of the same shape as `value` that is not it: its last letter or digit changed. */
+export function wrongCredentialValue(value: string): string {
+  const index = value.search(/[A-Za-z0-9][^A-Za-z0-9]*$/);
+  if (index < 0) return `${value}x`;
+  const char = value[index]!;
+  const replacement = /[0-8]/.test(char)
+    ? String(Number(char) + 1)
+    : /[a-yA-Y]/.test(char)
+      ? String.fromCharCode(char.charCodeAt(0) + 1)
+      : char === '9'
+        ? '0'
+        : 'a';
+  return value.slice(0, index) + replacement + value.slice(index + 1);
 }
 
 /** True when every security alternative of the operation names at least one scheme. */
@@ -123,6 +163,29 @@ export function deriveCases(document: OpenApiDocument, ajv: Ajv2020): RequestCas
         expect: '4xx',
       });
     }
+    // A well-formed but wrong value in each place a credential can travel: every scheme of every
+    // alternative, sent alone, and the body field the spec carries the key in (with nothing else).
+    const wrongCredentials = [
+      ...new Map(
+        operation.security
+          .flat()
+          .filter((requirement) => requirement.location)
+          .map((requirement) => [requirement.name, { name: requirement.name, location: requirement.location! }]),
+      ).values(),
+      ...(operation.requestBody?.credential && first
+        ? [{ name: operation.requestBody.credential.name, location: operation.requestBody.credential }]
+        : []),
+    ];
+    for (const credential of wrongCredentials)
+      cases.push({
+        ...base,
+        ...withFirstBody,
+        kind: 'wrong-credential',
+        name: `a wrong ${credential.location.in === 'body' ? `body field ${credential.name}` : `${credential.name} credential`}`,
+        auth: 'wrong-value',
+        credential,
+        expect: '4xx',
+      });
     if (operation.requestBody) {
       cases.push({
         ...base,
@@ -133,6 +196,11 @@ export function deriveCases(document: OpenApiDocument, ajv: Ajv2020): RequestCas
         expect: '4xx',
       });
     }
+  }
+  for (const request of cases) {
+    const status = statusByKind[request.kind];
+    const documented = Object.keys((request.operation.operation.responses ?? {}) as object);
+    if (status !== undefined && documented.includes(String(status))) request.status = status;
   }
   return cases;
 }

@@ -5,8 +5,8 @@ import type { Answer } from './send.js';
 
 /**
  * Everything wrong with an answer, as messages (empty when it honours the spec): the status must
- * be of the expected class and documented, and the body must match the documented schema for its
- * media type.
+ * be the exact one the case calls for (else of the expected class) and documented, and the body must
+ * match the documented schema for its media type.
  */
 export function checkAnswer(request: RequestCase, answer: Answer, ajv: Ajv2020): string[] {
   const problems: string[] = [];
@@ -17,7 +17,11 @@ export function checkAnswer(request: RequestCase, answer: Answer, ajv: Ajv2020):
       problems.push(`${violation.location.join('.')}: ${violation.message}`);
   }
   const expectedClass = request.expect === '2xx' ? 2 : 4;
-  if (Math.floor(answer.status / 100) !== expectedClass)
+  if (request.status !== undefined && answer.status !== request.status)
+    problems.push(
+      `expected ${request.status} (${request.kind}), got ${answer.status}: ${JSON.stringify(answer.body)?.slice(0, 300)}`,
+    );
+  else if (Math.floor(answer.status / 100) !== expectedClass)
     problems.push(
       `expected a ${request.expect} answer, got ${answer.status}: ${JSON.stringify(answer.body)?.slice(0, 300)}`,
     );

@@ -6,4 +6,4 @@ export { Coverage } from './coverage.js';
 export { toJUnit } from './junit.js';
 export { type CaseResult, caseName, runSuite, type SuiteResult, sendCase } from './run.js';
 export { type Answer, sendRaw, sendWithClient } from './send.js';
-export { mockCredentials, readTargetFile, type Target, TargetFileError, targetFromEnv } from './target.js';
+export { appliesTo, mockCredentials, readTargetFile, type Target, TargetFileError, targetFromEnv } from './target.js';

@@ -8,7 +8,7 @@ import { deriveCases, type RequestCase } from './cases.js';
 import { checkAnswer } from './check.js';
 import { Coverage } from './coverage.js';
 import { sendRaw, sendWithClient } from './send.js';
-import type { Target } from './target.js';
+import { appliesTo, type Target } from './target.js';
 
 export interface CaseResult {
   api: string;
@@ -48,7 +48,7 @@ export async function runSuite(target: Target, apis: readonly string[] = apiName
       results.push({ api, name: 'has a target URL', operationId: '', failures: [`no URL for ${api}`], durationMs: 0 });
       continue;
     }
-    for (const request of deriveCases(loadDereferenced(api), derivationAjv)) {
+    for (const request of deriveCases(loadDereferenced(api), derivationAjv).filter(appliesTo(target))) {
       const started = performance.now();
       let failures: string[];
       try {

@@ -7,7 +7,7 @@ import {
   operationUrl,
   placeCredential,
 } from '@trackspec/specs';
-import type { RequestCase } from './cases.js';
+import { type RequestCase, wrongCredentialValue } from './cases.js';
 import { clientFor } from './clients.js';
 
 export interface Answer {
@@ -99,9 +99,21 @@ export async function sendRaw(
   if (request.auth === 'valid')
     for (const { name, location } of credentialsToSend(request.operation))
       if (location.in !== 'body') placeCredential(outgoing, location, credentials[name] ?? '');
+  // The one credential of the case, wrong; a body field's right value is the one the example carries.
+  let body = request.body;
+  if (request.auth === 'wrong-value' && request.credential) {
+    const { name, location } = request.credential;
+    if (location.in === 'body') {
+      const fields = { ...(body as Record<string, unknown>) };
+      fields[name] = wrongCredentialValue(String(fields[name] ?? credentials[name] ?? 'key'));
+      body = fields;
+    } else placeCredential(outgoing, location, wrongCredentialValue(credentials[name] ?? 'key'));
+  }
   if (request.mediaType) outgoing.headers['content-type'] = request.mediaType;
   const url = operationUrl(baseUrl, request.operation, request.pathParams);
   for (const [name, value] of Object.entries(outgoing.query)) url.searchParams.set(name, value);
-  const body = request.mediaType ? encodeBody(request.mediaType, request.body) : undefined;
-  return read(await fetch(url, { method: request.operation.method.toUpperCase(), headers: outgoing.headers, body }));
+  const encoded = request.mediaType ? encodeBody(request.mediaType, body) : undefined;
+  return read(
+    await fetch(url, { method: request.operation.method.toUpperCase(), headers: outgoing.headers, body: encoded }),
+  );
 }

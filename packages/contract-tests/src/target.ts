@@ -15,6 +15,16 @@ export interface Target {
    * client options the API's typed client needs (`writeKey`, `apiKey`, `secret`, `token`).
    */
   credentials: Record<string, Record<string, string>>;
+  /**
+   * Whether the target checks credential values (default true). Prism mocks check only that a
+   * credential is there, so the wrong-credential cases are left out for them.
+   */
+  checksCredentialValues?: boolean;
+}
+
+/** The cases a target can be held to: the wrong-credential ones only where it checks credential values. */
+export function appliesTo(target: Target): (request: { kind: string }) => boolean {
+  return (request) => request.kind !== 'wrong-credential' || target.checksCredentialValues !== false;
 }
 
 /**
@@ -82,5 +92,10 @@ export function readTargetFile(path: string, registered: readonly string[]): Tar
     if (!registered.includes(api))
       problems.push(`${path}: /credentials/${api}: not a registered API (${registered.join(', ')})`);
   if (problems.length > 0) throw new TargetFileError(problems.join('\n'));
-  return { name: target.name ?? 'target', urls: target.urls!, credentials: target.credentials ?? {} };
+  return {
+    name: target.name ?? 'target',
+    urls: target.urls!,
+    credentials: target.credentials ?? {},
+    ...(target.checksCredentialValues === false ? { checksCredentialValues: false } : {}),
+  };
 }

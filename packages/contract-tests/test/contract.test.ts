@@ -3,7 +3,15 @@
 import { apis, createAjv, loadDereferenced } from '@trackspec/specs';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import './setup/provide.js';
-import { Coverage, checkAnswer, deriveCases, documentedResponse, sendRaw, sendWithClient } from '../src/index.js';
+import {
+  appliesTo,
+  Coverage,
+  checkAnswer,
+  deriveCases,
+  documentedResponse,
+  sendRaw,
+  sendWithClient,
+} from '../src/index.js';
 
 const target = inject('target');
 const ajv = createAjv();
@@ -13,7 +21,7 @@ const coverage = new Coverage();
 
 describe.each(apis.map((api) => [api.name]))('%s', (api) => {
   const document = loadDereferenced(api);
-  const cases = deriveCases(document, derivationAjv);
+  const cases = deriveCases(document, derivationAjv).filter(appliesTo(target));
   const baseUrl = target.urls[api];
   const credentials = target.credentials[api] ?? {};
 
