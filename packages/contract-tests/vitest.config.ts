@@ -25,6 +25,8 @@ export default defineConfig({
           include: [
             'test/contract.test.ts',
             ...(name === 'prism-mocks' || name === 'server' ? ['test/code-samples.test.ts'] : []),
+            // Every documented response, asked of the mocks (Prism's `Prefer: code=…, example=…`).
+            ...(name === 'prism-mocks' ? ['test/responses.test.ts'] : []),
           ],
           globalSetup: [setup],
         },

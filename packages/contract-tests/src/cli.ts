@@ -8,7 +8,7 @@
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { type Mocks, startMocks } from '@trackspec/mocks';
-import { apiNames, loadBundled } from '@trackspec/specs';
+import { apiNames, loadBundled, type SpecObject } from '@trackspec/specs';
 import { Coverage } from './coverage.js';
 import { toJUnit } from './junit.js';
 import { runSuite } from './run.js';
@@ -55,7 +55,7 @@ if (args.target) {
   }
 } else {
   mocks = await startMocks({ apis: args.apis.length > 0 ? args.apis : apiNames, ports: 'ephemeral' });
-  const schemes = (api: string) => Object.keys((loadBundled(api).components?.securitySchemes ?? {}) as object);
+  const schemes = (api: string) => (loadBundled(api).components?.securitySchemes ?? {}) as Record<string, SpecObject>;
   target = {
     name: 'prism-mocks',
     urls: mocks.urls,

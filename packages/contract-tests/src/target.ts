@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { createAjv } from '@trackspec/specs';
+import { createAjv, type SpecObject } from '@trackspec/specs';
 
 /**
  * A contract target: where each API is served, and the credentials it accepts. The suite is the
@@ -41,9 +41,12 @@ export function targetFromEnv(env: NodeJS.ProcessEnv = process.env): Target | un
 /** Any credential is valid for a Prism mock (it checks that credentials are present, not their value). */
 export function mockCredentials(
   apiNames: readonly string[],
-  schemes: (api: string) => string[],
+  schemes: (api: string) => Record<string, SpecObject>,
 ): Target['credentials'] {
   const value = 'contract-test-credential';
+  // HTTP Basic credentials are `user:password`: Prism refuses a value without the colon.
+  const valueFor = (scheme: SpecObject) =>
+    scheme.type === 'http' && String(scheme.scheme).toLowerCase() === 'basic' ? 'contract-test:credential' : value;
   return Object.fromEntries(
     apiNames.map((api) => [
       api,
@@ -52,7 +55,7 @@ export function mockCredentials(
         apiKey: value,
         secret: value,
         token: value,
-        ...Object.fromEntries(schemes(api).map((scheme) => [scheme, value])),
+        ...Object.fromEntries(Object.entries(schemes(api)).map(([name, scheme]) => [name, valueFor(scheme)])),
       },
     ]),
   );

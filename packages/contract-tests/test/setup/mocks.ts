@@ -1,13 +1,13 @@
 // Target: Prism mocks for every registered API (real processes on free loopback ports).
 import { startMocks } from '@trackspec/harness';
-import { apiNames, loadBundled } from '@trackspec/specs';
+import { apiNames, loadBundled, type SpecObject } from '@trackspec/specs';
 import type { TestProject } from 'vitest/node';
 import { mockCredentials } from '../../src/target.js';
 import './provide.js';
 
 export default async function setup(project: TestProject) {
   const mocks = await startMocks({ ports: 'ephemeral' });
-  const schemes = (api: string) => Object.keys((loadBundled(api).components?.securitySchemes ?? {}) as object);
+  const schemes = (api: string) => (loadBundled(api).components?.securitySchemes ?? {}) as Record<string, SpecObject>;
   project.provide('target', {
     name: 'prism-mocks',
     urls: mocks.urls,
