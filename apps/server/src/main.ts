@@ -105,6 +105,12 @@ app.addHook('onRequest', async (_request, reply) => {
       }),
     );
 });
+// Once draining, every answer closes its connection (requests in flight when the drain began
+// included): a client never reuses a socket that the listener's close may then reset under it.
+app.addHook('onSend', async (_request, reply, payload) => {
+  if (draining) reply.header('connection', 'close');
+  return payload;
+});
 try {
   await app.listen({ host: config.host, port: config.port });
 } catch (error) {
