@@ -91,9 +91,12 @@ logStore = (message) => app.log.warn(message);
 
 // Shutdown in two steps, so that no request is cut: first drain — keep the listener open but
 // answer new requests 503 (Connection: close, Retry-After) while in-flight ones finish — until no
-// request has arrived for a moment (at most `shutdownDrainMs`); then close the listener, wait for
+// request has arrived for `quietMs` (at most `shutdownDrainMs`); then close the listener, wait for
 // the last requests and close the database.
 let draining = false;
+// How long no request must arrive before the drain ends: long enough that a client starved of CPU
+// (2 cores under load, Node 26 in CI) has sent what it had in flight and got its 503.
+const quietMs = 500;
 let lastArrival = 0;
 app.addHook('onRequest', async (_request, reply) => {
   lastArrival = Date.now();
@@ -148,7 +151,7 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     const started = Date.now();
     const drained = new Promise<void>((resolve) => {
       const check = () =>
-        Date.now() - lastArrival >= 100 || Date.now() - started >= config.shutdownDrainMs
+        Date.now() - lastArrival >= quietMs || Date.now() - started >= config.shutdownDrainMs
           ? resolve()
           : setTimeout(check, 20);
       check();
