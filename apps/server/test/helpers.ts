@@ -73,3 +73,12 @@ export async function createTestApp(): Promise<TestApp> {
     },
   };
 }
+
+/** The stored events of one API, read through the admin API of a listening server (as an operator would). */
+export async function listStoredEvents(origin: string, api: string): Promise<StoredEventJson[]> {
+  const response = await fetch(`${origin}/admin/events?api=${api}&limit=100`, {
+    headers: { authorization: `Bearer ${adminToken}` },
+  });
+  if (response.status !== 200) throw new Error(`admin API answered ${response.status}`);
+  return ((await response.json()) as { events: StoredEventJson[] }).events;
+}

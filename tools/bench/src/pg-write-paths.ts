@@ -15,6 +15,7 @@ import { randomUUID } from 'node:crypto';
 import { pipeline } from 'node:stream/promises';
 import { parseArgs } from 'node:util';
 import { type PostgresCluster, startPostgres, startServerProcess } from '@trackspec/harness';
+import { INSERT_COLUMNS } from '@trackspec/server/event-columns';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import postgres from 'postgres';
@@ -82,19 +83,8 @@ function eventRow(): EventRow {
 
 const today = new Date().toISOString().slice(0, 10);
 const tomorrow = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
-const COLUMNS = [
-  'id',
-  'api',
-  'source',
-  'type',
-  'event_name',
-  'user_id',
-  'anonymous_id',
-  'message_id',
-  'timestamp',
-  'received_at',
-  'payload',
-] as const;
+// The server's own insert columns, after the id: the bench writes what the store writes.
+const COLUMNS = ['id', ...INSERT_COLUMNS] as const;
 
 type WritePath = (group: EventRow[]) => Promise<void>;
 

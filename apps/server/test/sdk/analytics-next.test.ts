@@ -9,7 +9,7 @@ import { launchChromium } from '@trackspec/harness/browser';
 import { build } from 'esbuild';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { adminToken, createTestApp, type StoredEventJson, type TestApp } from '../helpers.js';
+import { createTestApp, listStoredEvents, type StoredEventJson, type TestApp } from '../helpers.js';
 
 const writeKey = 'keyId:keySecret';
 
@@ -60,14 +60,6 @@ afterAll(async () => {
   page?.server.close();
   await t?.close();
 });
-
-async function storedEvents(): Promise<StoredEventJson[]> {
-  const response = await fetch(`${apiOrigin}/admin/events?api=m1das&limit=100`, {
-    headers: { authorization: `Bearer ${adminToken}` },
-  });
-  expect(response.status).toBe(200);
-  return ((await response.json()) as { events: StoredEventJson[] }).events;
-}
 
 describe('@segment/analytics-next in Chromium against the server', () => {
   it('sends page, track and identify cross-origin; each is stored as sent, without the write key', async () => {
@@ -142,7 +134,7 @@ describe('@segment/analytics-next in Chromium against the server', () => {
     let events: StoredEventJson[] = [];
     for (let attempt = 0; attempt < 50 && events.length < 3; attempt++) {
       await new Promise((resolve) => setTimeout(resolve, 100));
-      events = await storedEvents();
+      events = await listStoredEvents(apiOrigin, 'm1das');
     }
     expect(problems).toEqual([]);
     const posts = deliveries.filter((delivery) => delivery.method === 'POST');

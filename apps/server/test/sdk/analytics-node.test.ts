@@ -3,7 +3,7 @@
 // reads back through the admin API field by field.
 import { Analytics } from '@segment/analytics-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { adminToken, createTestApp, type StoredEventJson, type TestApp } from '../helpers.js';
+import { createTestApp, listStoredEvents, type TestApp } from '../helpers.js';
 
 // (tools/harness depends on this workspace, so the app is listened on here rather than spawned by it.)
 let t: TestApp;
@@ -13,14 +13,6 @@ beforeAll(async () => {
   origin = await t.app.listen({ host: '127.0.0.1', port: 0 });
 }, 30_000);
 afterAll(() => t?.close());
-
-async function storedEvents(): Promise<StoredEventJson[]> {
-  const response = await fetch(`${origin}/admin/events?api=m1das&limit=100`, {
-    headers: { authorization: `Bearer ${adminToken}` },
-  });
-  expect(response.status).toBe(200);
-  return ((await response.json()) as { events: StoredEventJson[] }).events;
-}
 
 describe('@segment/analytics-node against the server', () => {
   it('sends track, identify, page and group; each is stored as sent', async () => {
@@ -64,7 +56,7 @@ describe('@segment/analytics-node against the server', () => {
       expect(request.status).toBe(200);
     }
 
-    const events = await storedEvents();
+    const events = await listStoredEvents(origin, 'm1das');
     const byId = new Map(events.map((event) => [event.messageId, event]));
     expect([...byId.keys()].sort()).toEqual(['node-group-1', 'node-identify-1', 'node-page-1', 'node-track-1']);
 
