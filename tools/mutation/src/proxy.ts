@@ -1,0 +1,168 @@
+/**
+ * A loopback HTTP proxy in front of one server that plants the current mutation in its answers.
+ * Requests go through untouched: method, path, headers and the body streamed as it arrives (gzip,
+ * forms, large bodies alike). Answers are read whole, and an answer of an operation the current
+ * mutation fits is rewritten; every other answer goes back byte for byte.
+ */
+import { Agent, createServer, request as forward, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createAjv } from '@trackspec/specs';
+import { type MutableAnswer, parseBody, serializeBody } from './answer.js';
+import type { Mutation } from './catalogue.js';
+import { OperationRoutes } from './routes.js';
+
+/** One answer the current mutation changed, for the report. */
+export interface Change {
+  api: string;
+  operationId: string;
+  from: { status: number; mediaType: string };
+  to: { status: number; mediaType: string };
+}
+
+export interface MutatingProxy {
+  /** The proxy's origin (`http://127.0.0.1:<port>`), standing in for the server's. */
+  origin: string;
+  /** Plants `mutation` (none: forward unchanged) in answers of the given APIs from now on, and forgets past changes. */
+  use(mutation: Mutation | undefined, apis?: readonly string[]): void;
+  /** The answers changed since the last `use`. */
+  changes(): readonly Change[];
+  stop(): Promise<void>;
+}
+
+// Per hop, never forwarded (RFC 9110 §7.6.1); Content-Length is recomputed for a rewritten body.
+const hopByHop = new Set([
+  'connection',
+  'keep-alive',
+  'proxy-connection',
+  'transfer-encoding',
+  'upgrade',
+  'te',
+  'trailer',
+]);
+
+interface Upstream {
+  status: number;
+  headers: IncomingMessage['headers'];
+  body: Buffer;
+}
+
+/** The answer as a mutation sees it; undefined when its bytes are encoded (the server sends none so). */
+function toMutable({ status, headers, body }: Upstream): MutableAnswer | undefined {
+  if (headers['content-encoding'] && headers['content-encoding'] !== 'identity') return undefined;
+  const mediaType = (headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+  const rest = Object.entries(headers).filter(
+    ([name]) => !hopByHop.has(name) && name !== 'content-type' && name !== 'content-length',
+  );
+  return {
+    status,
+    mediaType,
+    headers: Object.fromEntries(rest.map(([name, value]) => [name, [value].flat().join(', ')])),
+    body: parseBody(mediaType, body.toString('utf8')),
+  };
+}
+
+function send(response: ServerResponse, status: number, headers: IncomingMessage['headers'], body: Buffer): void {
+  const kept = Object.entries(headers).filter(([name]) => !hopByHop.has(name) && name !== 'content-length');
+  response.writeHead(status, { ...Object.fromEntries(kept), 'content-length': String(body.length) });
+  response.end(body);
+}
+
+export async function startMutatingProxy(server: {
+  origin: string;
+  urls: Record<string, string>;
+}): Promise<MutatingProxy> {
+  const upstream = new URL(server.origin);
+  const routes = new OperationRoutes(server.urls);
+  const ajv = createAjv();
+  const agent = new Agent({ keepAlive: true });
+  let current: { mutation: Mutation; apis: readonly string[] | undefined } | undefined;
+  let changes: Change[] = [];
+
+  /** The mutated answer, with what changed, when the current mutation fits this one. */
+  function mutate(request: IncomingMessage, received: Upstream): { answer: MutableAnswer; change: Change } | undefined {
+    if (!current) return undefined;
+    const routed = routes.find(request.method ?? 'GET', new URL(request.url ?? '/', upstream).pathname);
+    if (!routed || (current.apis && !current.apis.includes(routed.api))) return undefined;
+    const original = toMutable(received);
+    const mutated = original && current.mutation.apply(original, { ...routed, ajv });
+    if (!original || !mutated) return undefined;
+    return {
+      answer: mutated,
+      change: {
+        api: routed.api,
+        operationId: routed.operation.operationId,
+        from: { status: original.status, mediaType: original.mediaType },
+        to: { status: mutated.status, mediaType: mutated.mediaType },
+      },
+    };
+  }
+
+  function answer(request: IncomingMessage, response: ServerResponse, received: Upstream): void {
+    const mutated = mutate(request, received);
+    if (!mutated) {
+      send(response, received.status, received.headers, received.body);
+      return;
+    }
+    changes.push(mutated.change);
+    const { answer } = mutated;
+    const headers = { ...answer.headers, ...(answer.mediaType ? { 'content-type': answer.mediaType } : {}) };
+    send(response, answer.status, headers, Buffer.from(serializeBody(answer), 'utf8'));
+  }
+
+  const proxy = createServer((request, response) => {
+    let receiving = false;
+    const outgoing = forward(
+      {
+        host: upstream.hostname,
+        port: upstream.port,
+        method: request.method,
+        path: request.url,
+        headers: request.headers,
+        agent,
+      },
+      (received) => {
+        receiving = true;
+        const chunks: Buffer[] = [];
+        received.on('data', (chunk: Buffer) => chunks.push(chunk));
+        received.on('end', () =>
+          answer(request, response, {
+            status: received.statusCode ?? 502,
+            headers: received.headers,
+            body: Buffer.concat(chunks),
+          }),
+        );
+        // An answer cut short is passed on as one: the client sees the connection end.
+        received.on('close', () => {
+          if (!received.complete) response.destroy();
+        });
+      },
+    );
+    // A server may answer (a 413) before it has read the whole body and then close: once its answer
+    // has begun, the failed upload is not the proxy's to report.
+    outgoing.on('error', (error) => {
+      if (!receiving)
+        send(response, 502, { 'content-type': 'text/plain' }, Buffer.from(`mutating proxy: ${error.message}`));
+    });
+    // A client that went away takes its upstream request with it.
+    response.on('close', () => {
+      if (!response.writableFinished) outgoing.destroy();
+    });
+    request.pipe(outgoing);
+  });
+  await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+  const { port } = proxy.address() as AddressInfo;
+
+  return {
+    origin: `http://127.0.0.1:${port}`,
+    use(mutation, apis) {
+      current = mutation && { mutation, apis };
+      changes = [];
+    },
+    changes: () => changes,
+    async stop() {
+      proxy.closeAllConnections();
+      await new Promise<void>((resolve) => proxy.close(() => resolve()));
+      agent.destroy();
+    },
+  };
+}

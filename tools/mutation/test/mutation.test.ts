@@ -1,0 +1,23 @@
+// A bounded slice of the mutation run (`npm run contract:mutation` runs the whole catalogue): one
+// mutation of each class, planted in a real server's answers for every API, must fail the contract suite.
+import { apiNames } from '@trackspec/specs';
+import { expect, it } from 'vitest';
+import { slice } from '../src/catalogue.js';
+import { formatReport } from '../src/report.js';
+import { runMutations } from '../src/runner.js';
+
+// The only answers that declare headers are 503s, which the suite does not provoke on this target yet
+// (a store-fault hook is on its way); until it does, the header mutation finds nothing to change.
+const provokedByTheSuite = (mutationClass: string) => mutationClass !== 'header';
+
+it('one mutation per class, on every API, is caught by the contract suite', async () => {
+  const report = await runMutations({ apis: apiNames, mutations: slice });
+  console.log(formatReport(report));
+  expect(report.baselineFailures.map((failure) => `${failure.api} ${failure.name}`)).toEqual([]);
+  expect(report.outcomes.filter((outcome) => outcome.verdict === 'survived')).toEqual([]);
+  for (const mutation of slice.filter((candidate) => provokedByTheSuite(candidate.class)))
+    expect(
+      report.outcomes.filter((outcome) => outcome.mutation === mutation.name && outcome.verdict === 'caught').length,
+      `${mutation.name} is caught on some API`,
+    ).toBeGreaterThan(0);
+}, 90_000);
