@@ -1,63 +1,125 @@
 /**
- * Requests that break a schema, made from one that fits it: a required member removed, a member
- * of the wrong type, a value outside an enum or const. Each is kept only when the given validator
- * confirms it is invalid, so every mutation really breaks the spec.
+ * Requests that break a schema, made from one that fits it: at every depth (members of members,
+ * items of arrays, JSON carried in strings) a required member removed, a value of the wrong type,
+ * outside an enum or const, against a pattern or a format, just past a bound; an undeclared member
+ * where none is allowed; a value that fits no `oneOf`/`anyOf` branch; a member an `if`/`then` (or
+ * `dependentRequired`) asks for removed. Each is kept only when the given validator confirms it is
+ * invalid, so every mutation really breaks the spec. Deterministic, and bounded per body.
  */
 import type { JsonObject, SpecObject } from './json.js';
+import { type Candidate, CandidateWalk } from './mutation-candidates.js';
 
-export type MutationKind = 'missing-field' | 'wrong-type' | 'bad-enum';
+/** What a mutation breaks; one a keyword family, so that reports can count them. */
+export type MutationKind =
+  | 'missing-field'
+  | 'wrong-type'
+  | 'bad-enum'
+  | 'no-branch'
+  | 'conditional-required'
+  | 'pattern'
+  | 'format'
+  | 'bound'
+  | 'additional-property';
+
+export const mutationKinds: readonly MutationKind[] = [
+  'missing-field',
+  'wrong-type',
+  'bad-enum',
+  'no-branch',
+  'conditional-required',
+  'pattern',
+  'format',
+  'bound',
+  'additional-property',
+];
 
 export interface Mutation {
   kind: MutationKind;
-  /** E.g. `missing /action`. */
+  /** With a JSON pointer, e.g. `missing /action`, `pattern broken at /traits/phone`. */
   name: string;
   body: JsonObject;
+  /**
+   * True when the mutation is inside JSON carried in a string (`contentSchema`) and only a
+   * validator that asserts `contentSchema` rejects it; standard JSON Schema (and Prism) accept it.
+   */
+  embeddedJson?: boolean;
 }
 
-/** Properties and required names of an object schema, through `allOf` (rules in if/then are left to the validator). */
-function objectShape(schema: SpecObject): { properties: Record<string, SpecObject>; required: string[] } {
-  const shape = {
-    properties: { ...schema.properties } as Record<string, SpecObject>,
-    required: [...(schema.required ?? [])] as string[],
-  };
-  for (const branch of (schema.allOf ?? []) as SpecObject[]) {
-    const inner = objectShape(branch);
-    Object.assign(shape.properties, inner.properties);
-    shape.required.push(...inner.required);
-  }
-  return { properties: shape.properties, required: [...new Set(shape.required)] };
+export interface MutationOptions {
+  /**
+   * True when the candidate breaks the schema with `contentSchema` asserted (`createAjv()`'s
+   * default). With it, the JSON that strings carry is mutated too, and mutations that only it
+   * rejects are kept, marked `embeddedJson`; without it, such JSON is left alone.
+   */
+  isInvalidAssertingContent?: (candidate: JsonObject) => boolean;
+  /** At most this many mutations per body (default 60), taken in turn from each kind. */
+  limit?: number;
 }
 
-const jsonTypeOf = (value: unknown) =>
-  value === null ? 'null' : Array.isArray(value) ? 'array' : Number.isInteger(value) ? 'integer' : typeof value;
-const wrongTypeCandidates: unknown[] = [12345, 'not-a-number', true, { unexpected: 'object' }, ['unexpected', 'array']];
+export const defaultMutationLimit = 60;
 
-function wrongTypeFor(schema: SpecObject): unknown {
-  if (!schema.type) return undefined;
-  const allowed = new Set<string>([schema.type].flat());
-  if (allowed.has('number')) allowed.add('integer');
-  return wrongTypeCandidates.find((candidate) => !allowed.has(jsonTypeOf(candidate)));
-}
-
+/**
+ * The mutations of `body` (valid for `schema`, a dereferenced schema) that `isInvalid` confirms:
+ * at most one per place and keyword, no two alike, every kind represented before any has two.
+ */
 export function schemaBreakingMutations(
   body: JsonObject,
   schema: SpecObject,
   isInvalid: (candidate: JsonObject) => boolean,
+  { isInvalidAssertingContent, limit = defaultMutationLimit }: MutationOptions = {},
 ): Mutation[] {
+  const walk = new CandidateWalk(isInvalidAssertingContent !== undefined);
+  walk.walk(body, [schema], { path: [], at: '', replaceable: false });
+
   const mutations: Mutation[] = [];
-  const add = (kind: MutationKind, name: string, mutated: JsonObject) => {
-    if (isInvalid(mutated)) mutations.push({ kind, name, body: mutated });
-  };
-  const { properties, required } = objectShape(schema);
-  for (const field of required) {
-    const { [field]: _removed, ...rest } = body;
-    add('missing-field', `missing /${field}`, rest);
-  }
-  for (const [field, propertySchema] of Object.entries(properties)) {
-    const wrong = wrongTypeFor(propertySchema);
-    if (wrong !== undefined) add('wrong-type', `wrong type at /${field}`, { ...body, [field]: wrong });
-    if ('const' in propertySchema || Array.isArray(propertySchema.enum))
-      add('bad-enum', `undocumented value at /${field}`, { ...body, [field]: 'not-a-documented-value' });
+  for (const candidate of takeTurns(materialise(walk.candidates, body))) {
+    if (mutations.length >= limit) break;
+    const mutation = confirm(candidate, isInvalid, isInvalidAssertingContent);
+    if (mutation) mutations.push(mutation);
   }
   return mutations;
+}
+
+/** A candidate with its bodies made. */
+interface Materialised {
+  kind: MutationKind;
+  embeddedJson?: boolean;
+  alternatives: { name: string; body: JsonObject }[];
+}
+
+/** Every candidate's bodies, each body left only to the first candidate (in walk order) that makes it. */
+function materialise(candidates: readonly Candidate[], body: JsonObject): Materialised[] {
+  const claimed = new Set<string>([JSON.stringify(body)]);
+  return candidates.flatMap(({ kind, embeddedJson, alternatives }) => {
+    const made = alternatives.flatMap(({ name, edit }) => {
+      const mutated = edit(structuredClone(body)) as JsonObject;
+      const key = JSON.stringify(mutated);
+      if (claimed.has(key)) return [];
+      claimed.add(key);
+      return [{ name, body: mutated }];
+    });
+    return made.length ? [{ kind, embeddedJson, alternatives: made }] : [];
+  });
+}
+
+/** The first alternative the validator rejects (only one asserting `contentSchema`, for embedded JSON). */
+function confirm(
+  { kind, alternatives, embeddedJson }: Materialised,
+  isInvalid: (candidate: JsonObject) => boolean,
+  isInvalidAssertingContent: ((candidate: JsonObject) => boolean) | undefined,
+): Mutation | undefined {
+  for (const { name, body } of alternatives) {
+    if (isInvalid(body)) return { kind, name, body };
+    if (embeddedJson && isInvalidAssertingContent?.(body)) return { kind, name, body, embeddedJson: true };
+  }
+  return undefined;
+}
+
+/** Candidates one kind at a time in turn (each kind in walk order), so that a limit keeps every kind. */
+function takeTurns(candidates: readonly Materialised[]): Materialised[] {
+  const queues = mutationKinds.map((kind) => candidates.filter((candidate) => candidate.kind === kind));
+  const ordered: Materialised[] = [];
+  for (let turn = 0; ordered.length < candidates.length; turn++)
+    for (const queue of queues) if (turn < queue.length) ordered.push(queue[turn]!);
+  return ordered;
 }

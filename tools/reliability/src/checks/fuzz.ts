@@ -353,11 +353,15 @@ export async function runFuzz(server: ServerProcess, options: FuzzOptions): Prom
                 const plain = plainAjv.compile(schema);
                 // Judge what travels: a form turns every value into a string (and any JSON into fields).
                 const wire = (candidate: unknown) => asReceived(request.mediaType!, candidate);
+                // Two mutations per run (one of each of the first kinds that apply): the runs vary the bodies.
                 for (const mutation of schemaBreakingMutations(
                   request.body,
                   schema,
                   (candidate) => !plain(wire(candidate)),
-                ).slice(0, 2)) {
+                  {
+                    limit: 2,
+                  },
+                )) {
                   rejected =
                     record(
                       `${label} ${mutation.name}`,
