@@ -1,12 +1,18 @@
 /**
  * A loopback HTTP proxy in front of one server that plants the current mutation in its answers.
- * Requests go through untouched: method, path, headers and the body streamed as it arrives (gzip,
- * forms, large bodies alike). Answers are read whole, and an answer of an operation the current
- * mutation fits is rewritten; every other answer goes back byte for byte.
+ * Requests go through untouched: method, path, end-to-end headers and the body's bytes (gzip, forms,
+ * large bodies alike). Answers are read whole, and an answer of an operation the current mutation
+ * fits is rewritten; every other answer goes back byte for byte.
+ *
+ * A body is read whole before it is sent on, in one write: the server answers a too-large body (413)
+ * as soon as it has the headers and closes the connection, and a body still being streamed to it
+ * then fails with EPIPE before the answer is read (undici, which node:http's client cannot avoid
+ * either). The suite's bodies are at most a few hundred KB.
  */
-import { Agent, createServer, request as forward, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createAjv } from '@trackspec/specs';
+import { Agent, request as forward } from 'undici';
 import { type MutableAnswer, parseBody, serializeBody } from './answer.js';
 import type { Mutation } from './catalogue.js';
 import { OperationRoutes } from './routes.js';
@@ -42,8 +48,22 @@ const hopByHop = new Set([
 
 interface Upstream {
   status: number;
-  headers: IncomingMessage['headers'];
+  headers: IncomingHttpHeaders;
   body: Buffer;
+}
+
+/** The request's end-to-end headers (Host is the upstream's own). */
+const forwardedHeaders = (headers: IncomingHttpHeaders) =>
+  Object.fromEntries(
+    Object.entries(headers).filter(([name]) => !hopByHop.has(name) && name !== 'host' && name !== 'expect'),
+  ) as Record<string, string | string[]>;
+
+/** The request's body bytes, undefined when it has none. */
+async function bodyOf(request: IncomingMessage): Promise<Buffer | undefined> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of request) chunks.push(chunk as Buffer);
+  const hasBody = request.headers['transfer-encoding'] !== undefined || request.headers['content-length'] !== undefined;
+  return hasBody ? Buffer.concat(chunks) : undefined;
 }
 
 /** The answer as a mutation sees it; undefined when its bytes are encoded (the server sends none so). */
@@ -61,7 +81,7 @@ function toMutable({ status, headers, body }: Upstream): MutableAnswer | undefin
   };
 }
 
-function send(response: ServerResponse, status: number, headers: IncomingMessage['headers'], body: Buffer): void {
+function send(response: ServerResponse, status: number, headers: IncomingHttpHeaders, body: Buffer): void {
   const kept = Object.entries(headers).filter(([name]) => !hopByHop.has(name) && name !== 'content-length');
   response.writeHead(status, { ...Object.fromEntries(kept), 'content-length': String(body.length) });
   response.end(body);
@@ -74,7 +94,7 @@ export async function startMutatingProxy(server: {
   const upstream = new URL(server.origin);
   const routes = new OperationRoutes(server.urls);
   const ajv = createAjv();
-  const agent = new Agent({ keepAlive: true });
+  const agent = new Agent();
   let current: { mutation: Mutation; apis: readonly string[] | undefined } | undefined;
   let changes: Change[] = [];
 
@@ -109,45 +129,26 @@ export async function startMutatingProxy(server: {
     send(response, answer.status, headers, Buffer.from(serializeBody(answer), 'utf8'));
   }
 
-  const proxy = createServer((request, response) => {
-    let receiving = false;
-    const outgoing = forward(
-      {
-        host: upstream.hostname,
-        port: upstream.port,
-        method: request.method,
-        path: request.url,
-        headers: request.headers,
-        agent,
-      },
-      (received) => {
-        receiving = true;
-        const chunks: Buffer[] = [];
-        received.on('data', (chunk: Buffer) => chunks.push(chunk));
-        received.on('end', () =>
-          answer(request, response, {
-            status: received.statusCode ?? 502,
-            headers: received.headers,
-            body: Buffer.concat(chunks),
-          }),
+  const proxy = createServer(async (request, response) => {
+    try {
+      const received = await forward(new URL(request.url ?? '/', upstream), {
+        method: request.method as 'GET',
+        headers: forwardedHeaders(request.headers),
+        body: await bodyOf(request),
+        dispatcher: agent,
+      });
+      const bytes = Buffer.from(await received.body.arrayBuffer());
+      answer(request, response, { status: received.statusCode, headers: received.headers, body: bytes });
+    } catch (error) {
+      if (!response.headersSent)
+        send(
+          response,
+          502,
+          { 'content-type': 'text/plain' },
+          Buffer.from(`mutating proxy: ${(error as Error).message}`),
         );
-        // An answer cut short is passed on as one: the client sees the connection end.
-        received.on('close', () => {
-          if (!received.complete) response.destroy();
-        });
-      },
-    );
-    // A server may answer (a 413) before it has read the whole body and then close: once its answer
-    // has begun, the failed upload is not the proxy's to report.
-    outgoing.on('error', (error) => {
-      if (!receiving)
-        send(response, 502, { 'content-type': 'text/plain' }, Buffer.from(`mutating proxy: ${error.message}`));
-    });
-    // A client that went away takes its upstream request with it.
-    response.on('close', () => {
-      if (!response.writableFinished) outgoing.destroy();
-    });
-    request.pipe(outgoing);
+      else response.destroy();
+    }
   });
   await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
   const { port } = proxy.address() as AddressInfo;
@@ -162,7 +163,7 @@ export async function startMutatingProxy(server: {
     async stop() {
       proxy.closeAllConnections();
       await new Promise<void>((resolve) => proxy.close(() => resolve()));
-      agent.destroy();
+      await agent.close();
     },
   };
 }
