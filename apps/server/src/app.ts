@@ -10,7 +10,7 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastif
 import { registerBodyParsers } from './body-parsers.js';
 import { basePath, keyedSources, type ServerConfig } from './config.js';
 import { docsPlugin } from './docs.js';
-import { registerErrorHandling } from './error-handling.js';
+import { answerUnreadableRequest, registerErrorHandling } from './error-handling.js';
 import { handlerFactories } from './handlers/index.js';
 import { createSnowflake } from './ids/snowflake.js';
 import { countingStore, instrumentRequests, type Metrics } from './metrics.js';
@@ -49,6 +49,7 @@ export async function buildApp({
     trustProxy: true,
     return503OnClosing: true,
     forceCloseConnections: false,
+    clientErrorHandler: answerUnreadableRequest,
   });
   registerBodyParsers(app);
   registerErrorHandling(app);

@@ -7,7 +7,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { apiNames, createAjv, type ErrorObject } from '@trackspec/specs';
+import { apiNames, createAjv, defaultMaxBodyBytes, type ErrorObject } from '@trackspec/specs';
 import { parse } from 'yaml';
 import configSchema from './config.schema.json' with { type: 'json' };
 import type { MetricsConfig } from './metrics.js';
@@ -85,11 +85,12 @@ type JsonSchema = Record<string, unknown>;
 /** The schema with the registry's API names filled in, so that a new API needs no schema edit. */
 function schemaForRegistry(): JsonSchema {
   const schema = structuredClone(configSchema) as unknown as {
-    properties: { basePaths: { propertyNames: JsonSchema } };
+    properties: { basePaths: { propertyNames: JsonSchema }; defaultBodyLimit: JsonSchema };
     $defs: { source: { properties: { api: JsonSchema } } };
   };
   schema.$defs.source.properties.api.enum = [...apiNames];
   schema.properties.basePaths.propertyNames.enum = [...apiNames];
+  schema.properties.defaultBodyLimit.default = defaultMaxBodyBytes;
   return schema as unknown as JsonSchema;
 }
 

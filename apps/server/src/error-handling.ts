@@ -3,6 +3,7 @@
  * Fastify's body errors, bad gzip — is answered with problem details that leak no internals, and
  * a request that no route serves gets a 404 problem.
  */
+import type { Socket } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { HttpProblem, notFound, sendProblem } from './problems.js';
 import { StoreUnavailableError } from './storage/event-store.js';
@@ -35,4 +36,22 @@ function toHttpProblem(error: unknown): HttpProblem {
   const status = fastifyError.statusCode;
   if (status && status >= 400 && status < 500) return new HttpProblem(status, 'The request could not be processed.');
   return new HttpProblem(500, 'An unexpected error occurred; it has been logged.');
+}
+
+/**
+ * A request Node's HTTP parser cannot read never reaches a route; it still gets a problem (not
+ * Fastify's default JSON), and the connection closes, as nothing after it can be trusted.
+ */
+export function answerUnreadableRequest(error: NodeJS.ErrnoException, socket: Socket): void {
+  if (error.code === 'ECONNRESET' || !socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const status = error.code === 'HPE_HEADER_OVERFLOW' ? 431 : error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
+  const problem = new HttpProblem(status, 'The request is not well-formed HTTP/1.1.').toProblem();
+  const body = JSON.stringify(problem);
+  socket.end(
+    `HTTP/1.1 ${status} ${problem.title}\r\ncontent-type: application/problem+json\r\n` +
+      `content-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+  );
 }

@@ -24,8 +24,10 @@ const titles: Record<number, string> = {
   401: 'Unauthorized',
   404: 'Not Found',
   405: 'Method Not Allowed',
+  408: 'Request Timeout',
   413: 'Payload Too Large',
   415: 'Unsupported Media Type',
+  431: 'Request Header Fields Too Large',
   500: 'Internal Server Error',
   503: 'Service Unavailable',
 };
@@ -68,6 +70,15 @@ export function invalidRequest(errors: FieldError[]): HttpProblem {
 /** Who sent the request is not known: every 401 the server answers. The detail never holds a presented secret. */
 export function unauthorized(detail: string): HttpProblem {
   return new HttpProblem(401, detail);
+}
+
+/** A documented path asked with a method it does not serve; `allow` lists the ones it does (RFC 9110 §15.5.6). */
+export function methodNotAllowed(request: FastifyRequest, allow: readonly string[]): HttpProblem {
+  return new HttpProblem(
+    405,
+    `${request.method} is not served at ${request.url.split('?')[0]}; it serves ${allow.join(', ')}.`,
+    { headers: { allow: allow.join(', ') } },
+  );
 }
 
 export function notFound(request: FastifyRequest): HttpProblem {

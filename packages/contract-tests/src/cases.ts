@@ -11,6 +11,7 @@
 import {
   asReceived,
   type CredentialLocation,
+  createAjv,
   type ExampleRequest,
   exampleParameters,
   exampleRequests,
@@ -22,13 +23,29 @@ import {
   schemaBreakingMutations,
 } from '@trackspec/specs';
 import type { Ajv2020 } from 'ajv/dist/2020.js';
+import { edgeCases, unsupportedMethodCases } from './edge-cases.js';
 
 export type CaseKind =
   | 'example'
   | 'missing-field'
   | 'wrong-type'
   | 'bad-enum'
-  | 'bad-path-parameter'
+  | 'no-branch'
+  | 'conditional-required'
+  | 'pattern'
+  | 'format'
+  | 'bound'
+  | 'additional-property'
+  | 'bad-parameter'
+  | 'empty-parameter'
+  | 'bad-content-coding'
+  | 'malformed-body'
+  | 'body-on-get'
+  | 'too-large'
+  | 'unknown-resource'
+  | 'unsupported-method'
+  | 'store-unavailable'
+  | 'second-source-credential'
   | 'no-auth'
   | 'wrong-auth'
   | 'wrong-credential'
@@ -44,19 +61,34 @@ export interface RequestCase {
   /** Absent for requests without a body. */
   mediaType?: string;
   body?: unknown;
+  /** The body's exact text, when it must not be encoded from `body` (JSON that does not parse, a body past a limit). */
+  encodedBody?: string;
+  /** Header parameters to send, by lower-case name. */
+  headers?: Record<string, string>;
+  /** Another method than the operation's (a method the path does not serve), and the methods `Allow` must name. */
+  method?: string;
+  allow?: string[];
+  /** `store-fault`: sent only while the target's store fault hook makes its store fail (see Target.storeFault). */
+  requires?: 'store-fault';
   /**
    * `valid`: the target's credentials where the spec says; `none`; `wrong`: an undocumented scheme;
-   * `wrong-value`: a well-formed but wrong value for `credential`, the one credential sent.
+   * `wrong-value`: a well-formed but wrong value for `credential`, the one credential sent;
+   * `second-source`: for `credential`, the key of another source (the target's `secondSourceCredentials`).
    */
-  auth: 'valid' | 'none' | 'wrong' | 'wrong-value';
+  auth: 'valid' | 'none' | 'wrong' | 'wrong-value' | 'second-source';
   /** For `wrong-value`: which credential (scheme name, or body field) carries the wrong value. */
   credential?: { name: string; location: CredentialLocation };
-  expect: '2xx' | '4xx';
+  expect: '2xx' | '4xx' | '5xx';
   /**
    * The exact status the spec calls for, when it documents it for the operation: 400 for a schema
    * break, 401 for a credential, 415 for a media type. Any other answer fails, documented or not.
    */
   status?: number;
+  /**
+   * A body mutation inside JSON carried in a string (`contentSchema`, e.g. Dito's `event`): only a
+   * target that asserts `contentSchema` refuses it; Prism treats it as an annotation.
+   */
+  embeddedJson?: boolean;
 }
 
 /** The status each kind of refusal must get (where the operation documents it). */
@@ -64,7 +96,21 @@ const statusByKind: Partial<Record<CaseKind, number>> = {
   'missing-field': 400,
   'wrong-type': 400,
   'bad-enum': 400,
-  'bad-path-parameter': 400,
+  'no-branch': 400,
+  'conditional-required': 400,
+  pattern: 400,
+  format: 400,
+  bound: 400,
+  'additional-property': 400,
+  'bad-parameter': 400,
+  'empty-parameter': 400,
+  // An unsupported content coding (RFC 9110 §15.5.16).
+  'bad-content-coding': 415,
+  'malformed-body': 400,
+  'body-on-get': 400,
+  'too-large': 413,
+  'unknown-resource': 404,
+  'second-source-credential': 401,
   'no-auth': 401,
   'wrong-auth': 401,
   'wrong-credential': 401,
@@ -93,7 +139,8 @@ function requiresCredentials({ security }: OperationRef): boolean {
 
 export function deriveCases(document: OpenApiDocument, ajv: Ajv2020): RequestCase[] {
   const cases: RequestCase[] = [];
-  for (const operation of listOperations(document).filter((candidate) => candidate.source === 'paths')) {
+  const operations = listOperations(document).filter((candidate) => candidate.source === 'paths');
+  for (const operation of operations) {
     const { pathParams, query } = exampleParameters(operation);
     const base = { operation, pathParams, query, auth: 'valid' as const };
     const examples = exampleRequests(operation).filter(
@@ -117,13 +164,20 @@ export function deriveCases(document: OpenApiDocument, ajv: Ajv2020): RequestCas
     }
 
     // Mutations of the first example of each media type, kept only when Ajv confirms they break the schema.
-    const firstPerMediaType = [...new Map(examples.map((example) => [example.mediaType, example])).values()];
+    const firstPerMediaType = examples.filter(
+      (example, index) => examples.findIndex((other) => other.mediaType === example.mediaType) === index,
+    );
     for (const { mediaType, body, schema, name: exampleName } of firstPerMediaType) {
       if (!body || typeof body !== 'object' || Array.isArray(body)) continue;
       const validate = ajv.compile(schema);
+      // The JSON strings carry is mutated too, confirmed by a validator that asserts contentSchema (as the server does).
+      const validateAsserting = createAjv().compile(schema);
       // Judge what travels: a form turns every value into a string.
       const invalid = (candidate: JsonObject) => !validate(asReceived(mediaType, candidate));
-      for (const mutation of schemaBreakingMutations(body as JsonObject, schema, invalid)) {
+      const isInvalidAssertingContent = (candidate: JsonObject) => !validateAsserting(asReceived(mediaType, candidate));
+      for (const mutation of schemaBreakingMutations(body as JsonObject, schema, invalid, {
+        isInvalidAssertingContent,
+      })) {
         cases.push({
           ...base,
           ...exampleParameters(operation, exampleName),
@@ -131,6 +185,7 @@ export function deriveCases(document: OpenApiDocument, ajv: Ajv2020): RequestCas
           name: `${mutation.name} (${mediaType})`,
           mediaType,
           body: mutation.body,
+          ...(mutation.embeddedJson ? { embeddedJson: true } : {}),
           expect: '4xx',
         });
       }
@@ -140,18 +195,7 @@ export function deriveCases(document: OpenApiDocument, ajv: Ajv2020): RequestCas
     const withFirstBody = first
       ? { ...exampleParameters(operation, first.name), mediaType: first.mediaType, body: first.body }
       : {};
-    for (const parameter of operation.parameters.filter(
-      (candidate) => candidate.in === 'path' && ['integer', 'number'].includes(candidate.schema?.type),
-    )) {
-      cases.push({
-        ...base,
-        ...withFirstBody,
-        kind: 'bad-path-parameter',
-        name: `non-numeric path parameter ${parameter.name}`,
-        pathParams: { ...pathParams, [parameter.name]: 'not-a-number' },
-        expect: '4xx',
-      });
-    }
+    cases.push(...edgeCases(operation, base, first));
     if (requiresCredentials(operation)) {
       cases.push({ ...base, ...withFirstBody, kind: 'no-auth', name: 'no credentials', auth: 'none', expect: '4xx' });
       cases.push({
@@ -176,16 +220,29 @@ export function deriveCases(document: OpenApiDocument, ajv: Ajv2020): RequestCas
         ? [{ name: operation.requestBody.credential.name, location: operation.requestBody.credential }]
         : []),
     ];
-    for (const credential of wrongCredentials)
+    for (const credential of wrongCredentials) {
+      const where =
+        credential.location.in === 'body' ? `body field ${credential.name}` : `${credential.name} credential`;
       cases.push({
         ...base,
         ...withFirstBody,
         kind: 'wrong-credential',
-        name: `a wrong ${credential.location.in === 'body' ? `body field ${credential.name}` : `${credential.name} credential`}`,
+        name: `a wrong ${where}`,
         auth: 'wrong-value',
         credential,
         expect: '4xx',
       });
+      // Sent only to targets that name another source's key (`secondSourceCredentials`).
+      cases.push({
+        ...base,
+        ...withFirstBody,
+        kind: 'second-source-credential',
+        name: `another source's ${where}`,
+        auth: 'second-source',
+        credential,
+        expect: '4xx',
+      });
+    }
     if (operation.requestBody) {
       cases.push({
         ...base,
@@ -197,10 +254,18 @@ export function deriveCases(document: OpenApiDocument, ajv: Ajv2020): RequestCas
       });
     }
   }
+  cases.push(
+    ...unsupportedMethodCases(operations, (operation) => ({
+      operation,
+      ...exampleParameters(operation),
+      auth: 'valid',
+    })),
+  );
   for (const request of cases) {
     const status = statusByKind[request.kind];
     const documented = Object.keys((request.operation.operation.responses ?? {}) as object);
-    if (status !== undefined && documented.includes(String(status))) request.status = status;
+    if (request.status === undefined && status !== undefined && documented.includes(String(status)))
+      request.status = status;
   }
   return cases;
 }

@@ -60,7 +60,7 @@ if (args.target) {
     name: 'prism-mocks',
     urls: mocks.urls,
     credentials: mockCredentials(apiNames, schemes),
-    checksCredentialValues: false,
+    mock: true,
   };
 }
 const apis = args.apis.length > 0 ? args.apis : apiNames.filter((api) => target.urls[api]);

@@ -4,6 +4,23 @@ export { checkAnswer } from './check.js';
 export { clientFor } from './clients.js';
 export { Coverage } from './coverage.js';
 export { toJUnit } from './junit.js';
-export { type CaseResult, caseName, runSuite, type SuiteResult, sendCase } from './run.js';
-export { type Answer, sendRaw, sendWithClient } from './send.js';
-export { appliesTo, mockCredentials, readTargetFile, type Target, TargetFileError, targetFromEnv } from './target.js';
+export {
+  type CaseResult,
+  caseName,
+  casesFor,
+  coverageRows,
+  duringStoreFault,
+  runSuite,
+  type SuiteResult,
+  sendCase,
+} from './run.js';
+export { type Answer, headersOf, sendRaw, sendWithClient } from './send.js';
+export {
+  appliesTo,
+  mockCredentials,
+  readTargetFile,
+  type Target,
+  TargetFileError,
+  targetFromEnv,
+  whyLeftOut,
+} from './target.js';

@@ -1,3 +1,5 @@
+import { request as httpRequest } from 'node:http';
+import { request as httpsRequest } from 'node:https';
 import {
   credentialsToSend,
   encodeBody,
@@ -14,6 +16,8 @@ export interface Answer {
   status: number;
   mediaType: string;
   body: unknown;
+  /** The answer's headers, by lower-case name. */
+  headers: Record<string, string>;
   /** What a validating proxy in the path (Prism's `sl-violations` header) found wrong, if one is there. */
   violations: Violation[];
 }
@@ -22,6 +26,15 @@ export interface Violation {
   location: string[];
   severity: string;
   message: string;
+}
+
+/** Headers by lower-case name. */
+export function headersOf(headers: Headers): Record<string, string> {
+  const byName: Record<string, string> = {};
+  headers.forEach((value, name) => {
+    byName[name] = value;
+  });
+  return byName;
 }
 
 function violationsOf(response: Response): Violation[] {
@@ -45,7 +58,13 @@ async function read(response: Response): Promise<Answer> {
       // left as text: the checker reports a body that is not the JSON it claims to be
     }
   }
-  return { status: response.status, mediaType, body, violations: violationsOf(response) };
+  return {
+    status: response.status,
+    mediaType,
+    body,
+    headers: headersOf(response.headers),
+    violations: violationsOf(response),
+  };
 }
 
 /** A named example, sent through the API's typed client exactly as a user would. */
@@ -77,17 +96,22 @@ export async function sendWithClient(
     status: result.response.status,
     mediaType,
     body: result.error ? result.error.body : result.data,
+    headers: headersOf(result.response.headers),
     violations: violationsOf(result.response),
   };
 }
 
-/** A request built from the spec alone (for the requests a typed client would refuse to build). */
+/**
+ * A request built from the spec alone (for the requests a typed client would refuse to build).
+ * `secondSource` holds another source's credentials, for the `second-source` cases.
+ */
 export async function sendRaw(
   baseUrl: string,
   credentials: Record<string, string>,
   request: RequestCase,
+  secondSource: Record<string, string> = {},
 ): Promise<Answer> {
-  const outgoing: OutgoingRequest = { headers: {}, query: {} };
+  const outgoing: OutgoingRequest = { headers: { ...request.headers }, query: {} };
   for (const [name, value] of Object.entries(request.query)) {
     // A free-form query object (`style: form, explode: true`) travels as its members.
     if (value && typeof value === 'object')
@@ -101,19 +125,48 @@ export async function sendRaw(
       if (location.in !== 'body') placeCredential(outgoing, location, credentials[name] ?? '');
   // The one credential of the case, wrong; a body field's right value is the one the example carries.
   let body = request.body;
-  if (request.auth === 'wrong-value' && request.credential) {
+  if ((request.auth === 'wrong-value' || request.auth === 'second-source') && request.credential) {
     const { name, location } = request.credential;
-    if (location.in === 'body') {
-      const fields = { ...(body as Record<string, unknown>) };
-      fields[name] = wrongCredentialValue(String(fields[name] ?? credentials[name] ?? 'key'));
-      body = fields;
-    } else placeCredential(outgoing, location, wrongCredentialValue(credentials[name] ?? 'key'));
+    const sent = location.in === 'body' ? (body as Record<string, unknown>)[name] : credentials[name];
+    const value =
+      request.auth === 'second-source' ? (secondSource[name] ?? '') : wrongCredentialValue(String(sent ?? 'key'));
+    if (location.in === 'body') body = { ...(body as Record<string, unknown>), [name]: value };
+    else placeCredential(outgoing, location, value);
   }
   if (request.mediaType) outgoing.headers['content-type'] = request.mediaType;
   const url = operationUrl(baseUrl, request.operation, request.pathParams);
   for (const [name, value] of Object.entries(outgoing.query)) url.searchParams.set(name, value);
-  const encoded = request.mediaType ? encodeBody(request.mediaType, body) : undefined;
+  const encoded = request.encodedBody ?? (request.mediaType ? encodeBody(request.mediaType, body) : undefined);
+  const method = (request.method ?? request.operation.method).toUpperCase();
+  const headers = outgoing.headers;
   return read(
-    await fetch(url, { method: request.operation.method.toUpperCase(), headers: outgoing.headers, body: encoded }),
+    method === 'GET' && encoded !== undefined
+      ? await requestWithAnyBody(url, { method, headers, body: encoded })
+      : await fetch(url, { method, headers, body: encoded }),
   );
+}
+
+/** fetch refuses a GET with a body; a case sends one on purpose, so it goes through node:http. */
+function requestWithAnyBody(
+  url: URL,
+  init: { method: string; headers: Record<string, string>; body: string },
+): Promise<Response> {
+  return new Promise((resolve, reject) => {
+    const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
+    // node:http frames a GET's body only when told its length.
+    const headers = { ...init.headers, 'content-length': String(Buffer.byteLength(init.body)) };
+    const outgoing = send(url, { method: init.method, headers }, (incoming) => {
+      const chunks: Buffer[] = [];
+      incoming.on('data', (chunk: Buffer) => chunks.push(chunk));
+      incoming.on('error', reject);
+      incoming.on('end', () => {
+        const headers = new Headers();
+        for (const [name, value] of Object.entries(incoming.headers))
+          if (value !== undefined) headers.set(name, [value].flat().join(', '));
+        resolve(new Response(Buffer.concat(chunks), { status: incoming.statusCode ?? 0, headers }));
+      });
+    });
+    outgoing.on('error', reject);
+    outgoing.end(init.body);
+  });
 }

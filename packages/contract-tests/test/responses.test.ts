@@ -19,6 +19,7 @@ import {
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { clientFor } from '../src/clients.js';
 import { Coverage } from '../src/coverage.js';
+import { headersOf } from '../src/send.js';
 import './setup/provide.js';
 
 const target = inject('target');
@@ -100,7 +101,8 @@ describe.each(apis.map((api) => [api.name]))('%s: every documented response thro
     const mediaType = (response.headers.get('content-type') ?? '').split(';')[0]!.trim();
     if (pair.example) expect(mediaType).toBe(pair.example.mediaType);
     const body = status < 300 ? data : (error as ApiError | undefined)?.body;
-    expect(responseProblems(operation.operation, { status, mediaType, body }, ajv)).toEqual([]);
+    const headers = headersOf(response.headers);
+    expect(responseProblems(operation.operation, { status, mediaType, body, headers }, ajv)).toEqual([]);
     if (status < 300) {
       expect(error).toBeUndefined();
       if (pair.example && /json/.test(pair.example.mediaType)) expect(data).toEqual(pair.example.value);

@@ -77,10 +77,18 @@ export { collectExamples, type ExampleRef } from './examples.js';
 export { type ApiFacts, deriveApiFacts, identifierOf, type OperationFacts, type SecuritySchemeFacts } from './facts.js';
 export type { JsonObject, SpecObject } from './json.js';
 export { defaultMaxDepth, jsonDepth } from './json-depth.js';
-export { type Mutation, type MutationKind, schemaBreakingMutations } from './mutations.js';
+export {
+  defaultMutationLimit,
+  type Mutation,
+  type MutationKind,
+  type MutationOptions,
+  mutationKinds,
+  schemaBreakingMutations,
+} from './mutations.js';
 export {
   type CredentialLocation,
   credentialLocationOf,
+  defaultMaxBodyBytes,
   getOperation,
   type HttpMethod,
   httpMethods,

@@ -6,6 +6,12 @@
 import type { OpenApiDocument } from './document.js';
 import type { SpecObject } from './json.js';
 
+/**
+ * The body limit where an operation states no `x-max-body-bytes` (1 MiB): a larger body is answered
+ * `413` (see specs/README.md "Extensions"). Servers may be configured otherwise; the specs promise this.
+ */
+export const defaultMaxBodyBytes = 1_048_576;
+
 export const httpMethods = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'] as const;
 export type HttpMethod = (typeof httpMethods)[number];
 

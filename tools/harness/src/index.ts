@@ -9,3 +9,10 @@ export { type PostgresCluster, postgresBinDir, type StartPostgresOptions, startP
 export { type StartProxiesOptions, startProxies } from './prism-proxies.js';
 export { type RoundRobinProxy, startRoundRobinProxy } from './round-robin-proxy.js';
 export { type ServerProcess, type StartServerOptions, startServerProcess } from './server-process.js';
+export {
+  postgresOutage,
+  type StoreFault,
+  type StoreFaultHook,
+  sqliteWriteLock,
+  startStoreFaultHook,
+} from './store-fault.js';

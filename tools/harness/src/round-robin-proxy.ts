@@ -1,7 +1,9 @@
 /**
  * A minimal round-robin HTTP proxy on a free loopback port: each request goes to the next upstream in
  * turn, so tests spread their requests over several server replicas. Bodies and headers pass through
- * unchanged (plus X-Forwarded-For); an upstream that cannot be reached is a 502.
+ * unchanged (plus X-Forwarded-For); an upstream that cannot be reached is a 502. A body is read whole
+ * before it is forwarded: a server may answer (413) and close while a streamed body is still
+ * arriving, and its answer must not be lost to the broken pipe.
  */
 import { Agent, createServer, request as httpRequest, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -18,7 +20,10 @@ export async function startRoundRobinProxy(upstreams: readonly string[]): Promis
   const agent = new Agent({ keepAlive: true });
   const counts = upstreams.map(() => 0);
   let next = 0;
-  const server = createServer((incoming, outgoing) => {
+  const server = createServer(async (incoming, outgoing) => {
+    const chunks: Buffer[] = [];
+    for await (const chunk of incoming) chunks.push(chunk as Buffer);
+    const body = Buffer.concat(chunks);
     const index = next;
     next = (next + 1) % upstreams.length;
     counts[index]! += 1;
@@ -30,7 +35,12 @@ export async function startRoundRobinProxy(upstreams: readonly string[]): Promis
       target,
       {
         method: incoming.method,
-        headers: { ...incoming.headers, host: target.host, 'x-forwarded-for': forwardedFor },
+        headers: {
+          ...incoming.headers,
+          host: target.host,
+          'x-forwarded-for': forwardedFor,
+          ...(incoming.headers['transfer-encoding'] ? {} : { 'content-length': String(body.length) }),
+        },
         agent,
       },
       (answer: IncomingMessage) => {
@@ -39,10 +49,11 @@ export async function startRoundRobinProxy(upstreams: readonly string[]): Promis
       },
     );
     upstream.on('error', () => {
-      if (!outgoing.headersSent) outgoing.writeHead(502, { 'content-type': 'text/plain' });
+      if (outgoing.headersSent) return;
+      outgoing.writeHead(502, { 'content-type': 'text/plain' });
       outgoing.end('upstream unreachable');
     });
-    incoming.pipe(upstream);
+    upstream.end(body);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;

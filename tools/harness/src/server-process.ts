@@ -20,6 +20,7 @@ interface SourceConfig {
 /** The members of the server config the harness reads back (the server checks the rest). */
 interface RunConfig {
   adminToken: string;
+  database?: string;
   sources: SourceConfig[];
   basePaths?: Record<string, string>;
 }
@@ -37,7 +38,13 @@ export interface ServerProcess {
    * plus `writeKey`/`apiKey`/`token`/`secret` for the typed clients.
    */
   credentials: Record<string, Record<string, string>>;
+  /** Per API, the same credentials holding the key of a source of another API, which this API must refuse. */
+  secondSourceCredentials: Record<string, Record<string, string>>;
   adminToken: string;
+  /** The SQLite database file, or the PostgreSQL URL. */
+  database: string;
+  /** `/readyz` at the server root. */
+  readyUrl: string;
   pid: number;
   /** Everything the process printed so far. */
   output(): string;
@@ -55,6 +62,29 @@ export interface StartServerOptions {
   /** Config fields to override (port stays 0 unless given). */
   config?: Record<string, unknown>;
   env?: NodeJS.ProcessEnv;
+}
+
+/**
+ * An API's credentials holding `key`: per security scheme name and body credential field, plus the
+ * typed clients' options.
+ */
+function credentialsFor(api: string, key: string, secret: string): Record<string, string> {
+  const document = loadBundled(api);
+  const schemes = (document.components?.securitySchemes ?? {}) as Record<string, { type: string; scheme?: string }>;
+  const bodyFields = listOperations(document).flatMap(({ requestBody }) => requestBody?.credential?.name ?? []);
+  return {
+    writeKey: key,
+    apiKey: key,
+    token: key,
+    secret,
+    ...Object.fromEntries(
+      Object.entries(schemes).map(([scheme, definition]) => [
+        scheme,
+        definition.type === 'http' && definition.scheme === 'basic' ? `${key}:` : key,
+      ]),
+    ),
+    ...Object.fromEntries(bodyFields.map((field) => [field, key])),
+  };
 }
 
 export async function startServerProcess(options: StartServerOptions = {}): Promise<ServerProcess> {
@@ -93,32 +123,27 @@ export async function startServerProcess(options: StartServerOptions = {}): Prom
     void exited.then(() => reject(new Error(`The server exited:\n${output}`)));
   });
 
+  const keyOf = (api: string) =>
+    api === 'admin' ? config.adminToken : (config.sources.find((source) => source.api === api)?.keys?.[0] ?? '');
   const credentials: ServerProcess['credentials'] = {};
-  for (const { name } of apis) {
-    const source = config.sources.find((candidate) => candidate.api === name);
-    const key = name === 'admin' ? config.adminToken : (source?.keys?.[0] ?? '');
-    const document = loadBundled(name);
-    const schemes = (document.components?.securitySchemes ?? {}) as Record<string, { type: string; scheme?: string }>;
-    const bodyFields = listOperations(document).flatMap(({ requestBody }) => requestBody?.credential?.name ?? []);
-    credentials[name] = {
-      writeKey: key,
-      apiKey: key,
-      token: key,
-      secret: source?.secret ?? '',
-      ...Object.fromEntries(
-        Object.entries(schemes).map(([scheme, definition]) => [
-          scheme,
-          definition.type === 'http' && definition.scheme === 'basic' ? `${key}:` : key,
-        ]),
-      ),
-      ...Object.fromEntries(bodyFields.map((field) => [field, key])),
-    };
+  const secondSourceCredentials: ServerProcess['secondSourceCredentials'] = {};
+  for (const [index, { name }] of apis.entries()) {
+    const secret = config.sources.find((candidate) => candidate.api === name)?.secret ?? '';
+    credentials[name] = credentialsFor(name, keyOf(name), secret);
+    // The next API (in registry order) whose source has a key of its own: a key this API must refuse.
+    const other = [...apis.slice(index + 1), ...apis.slice(0, index)].find(
+      (candidate) => keyOf(candidate.name) !== '' && keyOf(candidate.name) !== keyOf(name),
+    );
+    if (other && keyOf(name) !== '') secondSourceCredentials[name] = credentialsFor(name, keyOf(other.name), secret);
   }
   return {
     origin,
     urls: Object.fromEntries(apis.map(({ name }) => [name, `${origin}${config.basePaths?.[name] ?? `/${name}`}`])),
     credentials,
+    secondSourceCredentials,
     adminToken: config.adminToken,
+    database: config.database ?? '',
+    readyUrl: `${origin}/readyz`,
     pid: child.pid!,
     output: () => output,
     metricsUrl: () => /^ {2}metrics +(http:\/\/\S+)$/m.exec(output)?.[1],

@@ -5,7 +5,7 @@
  * to it (the suite cannot be blamed for not noticing nothing).
  */
 import { type CaseResult, runSuite, type Target } from '@trackspec/contract-tests';
-import { startServerProcess } from '@trackspec/harness';
+import { sqliteWriteLock, startServerProcess, startStoreFaultHook } from '@trackspec/harness';
 import { apiNames } from '@trackspec/specs';
 import type { Mutation } from './catalogue.js';
 import { type Change, startMutatingProxy } from './proxy.js';
@@ -46,6 +46,8 @@ const withOrigin = (url: string, origin: string) => {
 
 export async function runMutations({ apis, mutations, onOutcome }: RunOptions): Promise<MutationReport> {
   const server = await startServerProcess();
+  // The suite asks for every 503 while the hook holds the store's write lock (its answers, too, pass the proxy).
+  const storeFault = await startStoreFaultHook(sqliteWriteLock(server.database), [server.readyUrl]);
   try {
     const proxy = await startMutatingProxy(server);
     try {
@@ -53,6 +55,8 @@ export async function runMutations({ apis, mutations, onOutcome }: RunOptions): 
         name: 'server behind the mutating proxy',
         urls: Object.fromEntries(Object.entries(server.urls).map(([api, url]) => [api, withOrigin(url, proxy.origin)])),
         credentials: server.credentials,
+        secondSourceCredentials: server.secondSourceCredentials,
+        storeFault: storeFault.target,
       };
       // The baseline covers every API in registry order, so the events the admin examples read are stored first.
       proxy.use(undefined);
@@ -88,6 +92,7 @@ export async function runMutations({ apis, mutations, onOutcome }: RunOptions): 
       await proxy.stop();
     }
   } finally {
+    await storeFault.stop();
     await server.stop();
   }
 }

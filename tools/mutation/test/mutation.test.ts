@@ -6,18 +6,14 @@ import { slice } from '../src/catalogue.js';
 import { formatReport } from '../src/report.js';
 import { runMutations } from '../src/runner.js';
 
-// The only answers that declare headers are 503s, which the suite does not provoke on this target yet
-// (a store-fault hook is on its way); until it does, the header mutation finds nothing to change.
-const provokedByTheSuite = (mutationClass: string) => mutationClass !== 'header';
-
 it('one mutation per class, on every API, is caught by the contract suite', async () => {
   const report = await runMutations({ apis: apiNames, mutations: slice });
   console.log(formatReport(report));
   expect(report.baselineFailures.map((failure) => `${failure.api} ${failure.name}`)).toEqual([]);
   expect(report.outcomes.filter((outcome) => outcome.verdict === 'survived')).toEqual([]);
-  for (const mutation of slice.filter((candidate) => provokedByTheSuite(candidate.class)))
+  for (const mutation of slice)
     expect(
       report.outcomes.filter((outcome) => outcome.mutation === mutation.name && outcome.verdict === 'caught').length,
       `${mutation.name} is caught on some API`,
     ).toBeGreaterThan(0);
-}, 90_000);
+}, 240_000);

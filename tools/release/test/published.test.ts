@@ -113,12 +113,12 @@ describe('the published packages, installed from their tarballs', () => {
     const credentials = { bearerToken: 'any', token: 'any', writeKey: 'any', writeKeyHeader: 'any' };
     await writeFile(
       join(project, 'target.json'),
-      // Prism checks that a credential is there, not its value.
+      // A Prism mock: no data, no credential values, no limits (Target.mock).
       JSON.stringify({
         name: 'mocks',
         urls: mockUrls,
         credentials: { m1das: credentials, hellotext: credentials },
-        checksCredentialValues: false,
+        mock: true,
       }),
     );
     const { code, output } = await run('trackspec-contract', ['--target', 'target.json', '--junit', 'green.xml']);

@@ -27,6 +27,8 @@ export interface RequestInput {
   mediaType: string | undefined;
   /** As parsed (an empty body is none); undefined for operations that take no body. */
   body: unknown;
+  /** Whether the request carried a body at all (a non-zero Content-Length, or chunked), parsed or not. */
+  bodySent: boolean;
 }
 
 /** `pathNames` maps the route's parameter names to the spec's (the router renames them). */
@@ -63,8 +65,10 @@ export function compileInputReader(
     if (freeForm && Object.keys(undeclared).length) query[freeForm.name] = undeclared;
     const headers: JsonObject = {};
     for (const name of headerNames) if (request.headers[name] !== undefined) headers[name] = request.headers[name];
-    if (!operation.requestBody) return { params, query, headers, mediaType: undefined, body: undefined };
+    const bodySent =
+      Number(request.headers['content-length'] ?? 0) > 0 || request.headers['transfer-encoding'] !== undefined;
+    if (!operation.requestBody) return { params, query, headers, mediaType: undefined, body: undefined, bodySent };
     const mediaType = request.bodyMediaType ?? request.headers['content-type']?.split(';')[0]?.trim().toLowerCase();
-    return { params, query, headers, mediaType, body: request.body };
+    return { params, query, headers, mediaType, body: request.body, bodySent };
   };
 }

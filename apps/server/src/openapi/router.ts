@@ -14,7 +14,7 @@ import {
 } from '@trackspec/specs';
 import type { FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from 'fastify';
 import type { SourceConfig } from '../config.js';
-import { answerContentType } from '../problems.js';
+import { answerContentType, methodNotAllowed, sendProblem } from '../problems.js';
 import { compileAuthentication, type FindSource } from './authentication.js';
 import { registerCors } from './cors.js';
 import { compileInputReader } from './request-input.js';
@@ -91,6 +91,7 @@ export function mountApi(app: FastifyInstance, options: MountOptions): string[] 
       async (scope) => {
         registerCors(scope, document);
         for (const route of routes) scope.route(route);
+        for (const route of methodNotAllowedRoutes(routes)) scope.route(route);
       },
       { prefix: serverPath },
     );
@@ -98,6 +99,22 @@ export function mountApi(app: FastifyInstance, options: MountOptions): string[] 
   return operations.map(
     (operation) => `${operation.method.toUpperCase()} ${serverPathOf(operation) + operation.path || '/'}`,
   );
+}
+
+/** Methods a client may try on a path; HEAD (served with GET) and OPTIONS (CORS) are left to Fastify. */
+const methodsToRefuse = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
+
+/** For each documented path, a 405 with `Allow` for the methods the spec does not document there. */
+function methodNotAllowedRoutes(routes: readonly RouteOptions[]): RouteOptions[] {
+  const methodsByUrl = new Map<string, string[]>();
+  for (const { url, method } of routes) methodsByUrl.set(url, [...(methodsByUrl.get(url) ?? []), String(method)]);
+  return [...methodsByUrl].flatMap(([url, methods]) => {
+    const refused = methodsToRefuse.filter((method) => !methods.includes(method));
+    const allow = methods.includes('GET') ? [...methods, 'HEAD'] : methods;
+    return refused.length === 0
+      ? []
+      : [{ method: refused, url, handler: (request, reply) => sendProblem(reply, methodNotAllowed(request, allow)) }];
+  });
 }
 
 /** One operation's route: read the request, check it, authenticate it, let the handler answer. */

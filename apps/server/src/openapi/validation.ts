@@ -90,6 +90,9 @@ export function compileInputValidator(operation: OperationRef): (input: RequestI
         body = JSON.parse(body);
     } else if (requestBody?.required) {
       errors.push({ in: 'body', pointer: '', detail: 'a request body is required' });
+    } else if (!requestBody && input.bodySent && operation.method === 'get') {
+      // Content in a GET has no defined meaning (RFC 9110 §9.3.1): refused rather than silently dropped.
+      errors.push({ in: 'body', pointer: '', detail: 'a GET request takes no body' });
     }
     if (errors.length) throw invalidRequest(errors);
     return { ...input, body };

@@ -12,8 +12,8 @@ export default async function setup(project: TestProject) {
     name: 'prism-mocks',
     urls: mocks.urls,
     credentials: mockCredentials(apiNames, schemes),
-    // Prism checks that a credential is there, not its value.
-    checksCredentialValues: false,
+    // A Prism mock: no data, no credential values, no limits (Target.mock).
+    mock: true,
   });
   return () => mocks.stop();
 }

@@ -1,6 +1,12 @@
 // Target: two server replicas on one PostgreSQL cluster, behind a round-robin proxy, so consecutive
 // requests (a write and the read that checks it, a retry and its original) land on different replicas.
-import { startPostgres, startRoundRobinProxy, startServerProcess } from '@trackspec/harness';
+import {
+  postgresOutage,
+  startPostgres,
+  startRoundRobinProxy,
+  startServerProcess,
+  startStoreFaultHook,
+} from '@trackspec/harness';
 import type { TestProject } from 'vitest/node';
 import './provide.js';
 import { seedExampleEvent } from './seed-example-event.js';
@@ -19,8 +25,20 @@ export default async function setup(project: TestProject) {
   const urls = Object.fromEntries(
     Object.entries(first!.urls).map(([api, url]) => [api, url.replace(first!.origin, proxy.origin)]),
   );
-  project.provide('target', { name: 'two server replicas on postgres', urls, credentials: first!.credentials });
+  // The store fault stops the cluster under both replicas and starts it again.
+  const storeFault = await startStoreFaultHook(
+    postgresOutage(cluster),
+    replicas.map((replica) => replica.readyUrl),
+  );
+  project.provide('target', {
+    name: 'two server replicas on postgres',
+    urls,
+    credentials: first!.credentials,
+    secondSourceCredentials: first!.secondSourceCredentials,
+    storeFault: storeFault.target,
+  });
   return async () => {
+    await storeFault.stop();
     const counts = proxy.counts();
     await proxy.stop();
     await Promise.all(replicas.map((replica) => replica.stop()));

@@ -1,5 +1,5 @@
 // Target: the real ingest server on PostgreSQL (a throw-away cluster), in its own process.
-import { startPostgres, startServerProcess } from '@trackspec/harness';
+import { postgresOutage, startPostgres, startServerProcess, startStoreFaultHook } from '@trackspec/harness';
 import type { TestProject } from 'vitest/node';
 import './provide.js';
 import { seedExampleEvent } from './seed-example-event.js';
@@ -11,8 +11,17 @@ export default async function setup(project: TestProject) {
     throw error;
   });
   await seedExampleEvent(cluster);
-  project.provide('target', { name: 'server on postgres', urls: server.urls, credentials: server.credentials });
+  // The store fault stops the cluster and starts it again.
+  const storeFault = await startStoreFaultHook(postgresOutage(cluster), [server.readyUrl]);
+  project.provide('target', {
+    name: 'server on postgres',
+    urls: server.urls,
+    credentials: server.credentials,
+    secondSourceCredentials: server.secondSourceCredentials,
+    storeFault: storeFault.target,
+  });
   return async () => {
+    await storeFault.stop();
     await server.stop();
     await cluster.stop();
   };

@@ -1,7 +1,7 @@
 // Target: the real server behind `prism proxy` per API, so an independent validator checks every
 // request and response (its findings arrive in the `sl-violations` header; see src/check.ts). APIs with paths on another server (the admin probes at the
 // root) go to the server directly: a proxy forwards to a single upstream base URL.
-import { startProxies, startServerProcess } from '@trackspec/harness';
+import { sqliteWriteLock, startProxies, startServerProcess, startStoreFaultHook } from '@trackspec/harness';
 import { apis, listOperations, loadDereferenced } from '@trackspec/specs';
 import type { TestProject } from 'vitest/node';
 import './provide.js';
@@ -11,6 +11,7 @@ const hasOwnServers = (api: string) =>
 
 export default async function setup(project: TestProject) {
   const server = await startServerProcess();
+  const storeFault = await startStoreFaultHook(sqliteWriteLock(server.database), [server.readyUrl]);
   const proxied = apis.map(({ name }) => name).filter((name) => !hasOwnServers(name));
   const proxies = await startProxies({
     upstreams: Object.fromEntries(proxied.map((name) => [name, server.urls[name]!])),
@@ -22,8 +23,21 @@ export default async function setup(project: TestProject) {
     name: 'server via prism proxy',
     urls: { ...server.urls, ...proxies.urls },
     credentials: server.credentials,
+    secondSourceCredentials: server.secondSourceCredentials,
+    storeFault: storeFault.target,
+    // What Prism's proxy answers itself instead of forwarding.
+    cannotCarry: Object.fromEntries(
+      proxied.map((name) => [
+        name,
+        {
+          'body-on-get': 'prism proxy answers a GET with a body 501 (stoplightio/prism#2259)',
+          'malformed-body': 'prism proxy answers JSON that does not parse itself (400 application/json)',
+        },
+      ]),
+    ),
   });
   return async () => {
+    await storeFault.stop();
     await proxies.stop();
     await server.stop();
   };
