@@ -39,6 +39,8 @@ export interface ServerConfig {
   database: string;
   /** PostgreSQL connection settings (pool size, statement timeout, lease, TLS); only with a PostgreSQL `database`. */
   postgres?: Omit<PostgresStoreOptions, 'log'>;
+  /** SQLite store settings: how long a write waits for the database's lock before the request gets 503. */
+  sqlite: { busyTimeoutMs: number };
   /** SQLite: how many of the most recent events' message ids are kept in memory to drop retried duplicates (~48 bytes each). */
   dedupeWindow: number;
   /** 0..1023: distinguishes processes in generated ids (SQLite; on PostgreSQL each replica leases its own). */

@@ -75,7 +75,11 @@ if (isPostgresUrl(loaded.database)) {
   store = step(
     'database',
     (error) => error instanceof StoreUnavailableError,
-    () => openSqliteStore(loaded.database, { dedupeWindow: loaded.dedupeWindow }),
+    () =>
+      openSqliteStore(loaded.database, {
+        dedupeWindow: loaded.dedupeWindow,
+        busyTimeoutMs: loaded.sqlite.busyTimeoutMs,
+      }),
   );
 }
 // The app (Fastify, the specs, the handlers) only once config and database are good: a start-up that

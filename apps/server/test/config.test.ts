@@ -50,6 +50,7 @@ describe('a good config', () => {
       adminToken: 't',
       basePaths: {},
       defaultBodyLimit: 1024 * 1024,
+      sqlite: { busyTimeoutMs: 2000 },
       shutdownDrainMs: 2000,
       announceCredentials: false,
       sources: [],

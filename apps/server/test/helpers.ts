@@ -25,6 +25,7 @@ export const testConfig = (database: string): ServerConfig => ({
   adminToken,
   basePaths: {},
   defaultBodyLimit: 1024 * 1024,
+  sqlite: { busyTimeoutMs: 2000 },
   announceCredentials: false,
   shutdownDrainMs: 0,
   sources: [

@@ -1,12 +1,16 @@
 /**
  * The requests of the contract suite, derived from a dereferenced spec (never a hand-kept list):
- * every named request example must be accepted; mutations of it that Ajv confirms break the
- * schema (a required field removed, a wrong type, a value outside an enum), missing or wrong
- * credentials, and an unsupported media type must be refused with a documented 4xx.
+ * every named request example must be accepted; mutations of it that Ajv confirms break the schema
+ * (at any depth: required members, types, enums, branches, if/then rules, patterns, formats, bounds,
+ * undeclared members, and inside JSON carried in a string), missing, wrongly-schemed and wrong
+ * credentials (and another source's key), and an undeclared media type must be refused with the
+ * exact status the spec documents. The edges outside the body schemas (limits, parameters, unknown
+ * ids, methods, store faults) come from edge-cases.ts.
  *
  * Mutations are judged with standard JSON Schema semantics, where `contentSchema` (JSON carried
  * in a string, e.g. Dito's `event`) is an annotation, as Prism treats it: pass an Ajv created with
- * `createAjv({}, { assertContentSchema: false })`.
+ * `createAjv({}, { assertContentSchema: false })`; the breaks inside such JSON are confirmed with an
+ * asserting Ajv and marked `embeddedJson`.
  */
 import {
   asReceived,
@@ -91,6 +95,10 @@ export interface RequestCase {
   embeddedJson?: boolean;
 }
 
+/** One Ajv that asserts contentSchema for every derivation (compiling is the cost; creating one is too). */
+let sharedAssertingAjv: Ajv2020 | undefined;
+const assertingAjv = () => (sharedAssertingAjv ??= createAjv());
+
 /** The status each kind of refusal must get (where the operation documents it). */
 const statusByKind: Partial<Record<CaseKind, number>> = {
   'missing-field': 400,
@@ -171,7 +179,7 @@ export function deriveCases(document: OpenApiDocument, ajv: Ajv2020): RequestCas
       if (!body || typeof body !== 'object' || Array.isArray(body)) continue;
       const validate = ajv.compile(schema);
       // The JSON strings carry is mutated too, confirmed by a validator that asserts contentSchema (as the server does).
-      const validateAsserting = createAjv().compile(schema);
+      const validateAsserting = assertingAjv().compile(schema);
       // Judge what travels: a form turns every value into a string.
       const invalid = (candidate: JsonObject) => !validate(asReceived(mediaType, candidate));
       const isInvalidAssertingContent = (candidate: JsonObject) => !validateAsserting(asReceived(mediaType, candidate));
@@ -220,6 +228,10 @@ export function deriveCases(document: OpenApiDocument, ajv: Ajv2020): RequestCas
         ? [{ name: operation.requestBody.credential.name, location: operation.requestBody.credential }]
         : []),
     ];
+    // A signature made with the secret, where the example carries one: wrong, it must be refused too.
+    const wrongSignatures = (operation.requestBody?.signatures ?? [])
+      .filter(({ name }) => first?.body && typeof first.body === 'object' && name in first.body)
+      .map((location) => ({ name: location.name, location }));
     for (const credential of wrongCredentials) {
       const where =
         credential.location.in === 'body' ? `body field ${credential.name}` : `${credential.name} credential`;
@@ -243,6 +255,16 @@ export function deriveCases(document: OpenApiDocument, ajv: Ajv2020): RequestCas
         expect: '4xx',
       });
     }
+    for (const credential of wrongSignatures)
+      cases.push({
+        ...base,
+        ...withFirstBody,
+        kind: 'wrong-credential',
+        name: `a wrong signature in body field ${credential.name}`,
+        auth: 'wrong-value',
+        credential,
+        expect: '4xx',
+      });
     if (operation.requestBody) {
       cases.push({
         ...base,

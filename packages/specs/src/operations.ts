@@ -47,6 +47,11 @@ export interface RequestBodyRef {
   /** The body field that carries the credential (`x-body-credential`), if the API sends its key there. */
   credential: { in: 'body'; name: string } | undefined;
   /**
+   * Body fields that carry a signature made with the source's secret (`x-body-signatures`, Dito's
+   * `sha1_signature`): a wrong one is a wrong credential.
+   */
+  signatures: { in: 'body'; name: string }[];
+  /**
    * `x-trackspec-json-any-label`: a body whose bytes are JSON is read as `application/json` whatever
    * its `Content-Type` says (SDKs and curl mislabel JSON); a body that is not JSON keeps its label.
    */
@@ -147,6 +152,7 @@ function requestBodyRef(requestBody: SpecObject, parameters: SpecObject[]): Requ
       ...(requestBody['x-max-depth'] !== undefined ? { maxDepth: requestBody['x-max-depth'] } : {}),
     },
     credential: credentialField === undefined ? undefined : { in: 'body', name: credentialField },
+    signatures: ((requestBody['x-body-signatures'] ?? []) as string[]).map((name) => ({ in: 'body', name })),
     ...(requestBody['x-trackspec-json-any-label'] === true ? { jsonAnyLabel: true } : {}),
     gzip: parameters.some(
       (parameter) =>

@@ -45,7 +45,8 @@ const withOrigin = (url: string, origin: string) => {
 };
 
 export async function runMutations({ apis, mutations, onOutcome }: RunOptions): Promise<MutationReport> {
-  const server = await startServerProcess();
+  // A write meets the injected lock for 250 ms (not the default 2 s) before its 503: many suite runs follow.
+  const server = await startServerProcess({ config: { sqlite: { busyTimeoutMs: 250 } } });
   // The suite asks for every 503 while the hook holds the store's write lock (its answers, too, pass the proxy).
   const storeFault = await startStoreFaultHook(sqliteWriteLock(server.database), [server.readyUrl]);
   try {

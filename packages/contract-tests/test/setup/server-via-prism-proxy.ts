@@ -10,7 +10,8 @@ const hasOwnServers = (api: string) =>
   listOperations(loadDereferenced(api)).some((operation) => operation.serverPath !== undefined);
 
 export default async function setup(project: TestProject) {
-  const server = await startServerProcess();
+  // A write meets the injected lock for 250 ms (not the default 2 s) before its 503.
+  const server = await startServerProcess({ config: { sqlite: { busyTimeoutMs: 250 } } });
   const storeFault = await startStoreFaultHook(sqliteWriteLock(server.database), [server.readyUrl]);
   const proxied = apis.map(({ name }) => name).filter((name) => !hasOwnServers(name));
   const proxies = await startProxies({

@@ -5,7 +5,8 @@ import './provide.js';
 import { sqliteWriteLock, startServerProcess, startStoreFaultHook } from '@trackspec/harness';
 
 export default async function setup(project: TestProject) {
-  const server = await startServerProcess();
+  // A write meets the injected lock for 250 ms (not the default 2 s) before its 503.
+  const server = await startServerProcess({ config: { sqlite: { busyTimeoutMs: 250 } } });
   const storeFault = await startStoreFaultHook(sqliteWriteLock(server.database), [server.readyUrl]);
   project.provide('target', {
     name: 'server',

@@ -13,6 +13,7 @@ import {
   asReceived,
   createAjv,
   credentialsToSend,
+  defaultMaxBodyBytes,
   defaultMaxDepth,
   encodeBody,
   type JsonObject,
@@ -273,7 +274,7 @@ export async function runFuzz(server: ServerProcess, options: FuzzOptions): Prom
   const swept = { depth: 0, size: 0, skipped: [] as string[] };
   const sweepLimits = async (api: string, operation: OperationRef, label: string) => {
     const maxDepth = operation.requestBody?.limits.maxDepth ?? defaultMaxDepth;
-    const maxBytes = operation.requestBody?.limits.maxBodyBytes ?? options.defaultBodyLimit ?? 1024 * 1024;
+    const maxBytes = operation.requestBody?.limits.maxBodyBytes ?? options.defaultBodyLimit ?? defaultMaxBodyBytes;
     const content = operation.requestBody?.content ?? {};
     await fc
       .assert(
