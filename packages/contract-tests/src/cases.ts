@@ -21,6 +21,8 @@ import {
   exampleRequests,
   type JsonObject,
   listOperations,
+  type MutationKind,
+  mutationKinds,
   type OpenApiDocument,
   type OperationRef,
   type SpecObject,
@@ -29,17 +31,10 @@ import {
 import type { Ajv2020 } from 'ajv/dist/2020.js';
 import { edgeCases, unsupportedMethodCases } from './edge-cases.js';
 
+/** A named example; a body break (`MutationKind`, all 400); or a refusal of another kind. */
 export type CaseKind =
   | 'example'
-  | 'missing-field'
-  | 'wrong-type'
-  | 'bad-enum'
-  | 'no-branch'
-  | 'conditional-required'
-  | 'pattern'
-  | 'format'
-  | 'bound'
-  | 'additional-property'
+  | MutationKind
   | 'bad-parameter'
   | 'empty-parameter'
   | 'bad-content-coding'
@@ -101,15 +96,7 @@ const assertingAjv = () => (sharedAssertingAjv ??= createAjv());
 
 /** The status each kind of refusal must get (where the operation documents it). */
 const statusByKind: Partial<Record<CaseKind, number>> = {
-  'missing-field': 400,
-  'wrong-type': 400,
-  'bad-enum': 400,
-  'no-branch': 400,
-  'conditional-required': 400,
-  pattern: 400,
-  format: 400,
-  bound: 400,
-  'additional-property': 400,
+  ...Object.fromEntries(mutationKinds.map((kind) => [kind, 400])),
   'bad-parameter': 400,
   'empty-parameter': 400,
   // An unsupported content coding (RFC 9110 §15.5.16).

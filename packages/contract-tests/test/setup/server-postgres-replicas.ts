@@ -10,6 +10,7 @@ import {
 import type { TestProject } from 'vitest/node';
 import './provide.js';
 import { seedExampleEvent } from './seed-example-event.js';
+import { serverTarget } from './server-target.js';
 
 export default async function setup(project: TestProject) {
   const cluster = await startPostgres();
@@ -30,13 +31,7 @@ export default async function setup(project: TestProject) {
     postgresOutage(cluster),
     replicas.map((replica) => replica.readyUrl),
   );
-  project.provide('target', {
-    name: 'two server replicas on postgres',
-    urls,
-    credentials: first!.credentials,
-    secondSourceCredentials: first!.secondSourceCredentials,
-    storeFault: storeFault.target,
-  });
+  project.provide('target', serverTarget('two server replicas on postgres', first!, storeFault, { urls }));
   return async () => {
     await storeFault.stop();
     const counts = proxy.counts();

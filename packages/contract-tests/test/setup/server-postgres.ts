@@ -3,6 +3,7 @@ import { postgresOutage, startPostgres, startServerProcess, startStoreFaultHook 
 import type { TestProject } from 'vitest/node';
 import './provide.js';
 import { seedExampleEvent } from './seed-example-event.js';
+import { serverTarget } from './server-target.js';
 
 export default async function setup(project: TestProject) {
   const cluster = await startPostgres();
@@ -13,13 +14,7 @@ export default async function setup(project: TestProject) {
   await seedExampleEvent(cluster);
   // The store fault stops the cluster and starts it again.
   const storeFault = await startStoreFaultHook(postgresOutage(cluster), [server.readyUrl]);
-  project.provide('target', {
-    name: 'server on postgres',
-    urls: server.urls,
-    credentials: server.credentials,
-    secondSourceCredentials: server.secondSourceCredentials,
-    storeFault: storeFault.target,
-  });
+  project.provide('target', serverTarget('server on postgres', server, storeFault));
   return async () => {
     await storeFault.stop();
     await server.stop();

@@ -5,6 +5,7 @@ import { sqliteWriteLock, startProxies, startServerProcess, startStoreFaultHook 
 import { apis, listOperations, loadDereferenced } from '@trackspec/specs';
 import type { TestProject } from 'vitest/node';
 import './provide.js';
+import { serverTarget } from './server-target.js';
 
 const hasOwnServers = (api: string) =>
   listOperations(loadDereferenced(api)).some((operation) => operation.serverPath !== undefined);
@@ -20,23 +21,22 @@ export default async function setup(project: TestProject) {
     await server.stop();
     throw error;
   });
-  project.provide('target', {
-    name: 'server via prism proxy',
-    urls: { ...server.urls, ...proxies.urls },
-    credentials: server.credentials,
-    secondSourceCredentials: server.secondSourceCredentials,
-    storeFault: storeFault.target,
-    // What Prism's proxy answers itself instead of forwarding.
-    cannotCarry: Object.fromEntries(
-      proxied.map((name) => [
-        name,
-        {
-          'body-on-get': 'prism proxy answers a GET with a body 501 (stoplightio/prism#2259)',
-          'malformed-body': 'prism proxy answers JSON that does not parse itself (400 application/json)',
-        },
-      ]),
-    ),
-  });
+  project.provide(
+    'target',
+    serverTarget('server via prism proxy', server, storeFault, {
+      urls: { ...server.urls, ...proxies.urls },
+      // What Prism's proxy answers itself instead of forwarding.
+      cannotCarry: Object.fromEntries(
+        proxied.map((name) => [
+          name,
+          {
+            'body-on-get': 'prism proxy answers a GET with a body 501 (stoplightio/prism#2259)',
+            'malformed-body': 'prism proxy answers JSON that does not parse itself (400 application/json)',
+          },
+        ]),
+      ),
+    }),
+  );
   return async () => {
     await storeFault.stop();
     await proxies.stop();

@@ -3,18 +3,13 @@
 import type { TestProject } from 'vitest/node';
 import './provide.js';
 import { sqliteWriteLock, startServerProcess, startStoreFaultHook } from '@trackspec/harness';
+import { serverTarget } from './server-target.js';
 
 export default async function setup(project: TestProject) {
   // A write meets the injected lock for 250 ms (not the default 2 s) before its 503.
   const server = await startServerProcess({ config: { sqlite: { busyTimeoutMs: 250 } } });
   const storeFault = await startStoreFaultHook(sqliteWriteLock(server.database), [server.readyUrl]);
-  project.provide('target', {
-    name: 'server',
-    urls: server.urls,
-    credentials: server.credentials,
-    secondSourceCredentials: server.secondSourceCredentials,
-    storeFault: storeFault.target,
-  });
+  project.provide('target', serverTarget('server', server, storeFault));
   return async () => {
     await storeFault.stop();
     await server.stop();
