@@ -60,8 +60,8 @@ export interface RequestCase {
   /** Absent for requests without a body. */
   mediaType?: string;
   body?: unknown;
-  /** The body's exact text, when it must not be encoded from `body` (JSON that does not parse, a body past a limit). */
-  encodedBody?: string;
+  /** The body's exact bytes, when they must not be encoded from `body` (JSON that does not parse, a body past a limit, gzip). */
+  encodedBody?: string | Uint8Array<ArrayBuffer>;
   /** Header parameters to send, by lower-case name. */
   headers?: Record<string, string>;
   /** Another method than the operation's (a method the path does not serve), and the methods `Allow` must name. */

@@ -5,6 +5,7 @@
  * coding nobody accepts, 415), a well-formed id that names nothing (404), a method the path does
  * not serve (405, with `Allow`), and every operation while the target's store is made to fail (503).
  */
+import { gzipSync } from 'node:zlib';
 import {
   createAjv,
   defaultMaxBodyBytes,
@@ -91,13 +92,16 @@ export function edgeCases(operation: OperationRef, base: Base, first: ExampleReq
   };
   const { requestBody } = operation;
 
-  if (requestBody && documents(operation, 413) && withBody.mediaType) {
-    const limit = requestBody.limits.maxBodyBytes ?? defaultMaxBodyBytes;
+  // Past the limit: a body the operation takes, or one a body-less POST may still carry.
+  if ((requestBody || operation.method !== 'get') && documents(operation, 413)) {
+    const limit = requestBody?.limits.maxBodyBytes ?? defaultMaxBodyBytes;
+    const mediaType = withBody.mediaType ?? 'application/json';
     cases.push({
       ...withBody,
       kind: 'too-large',
       name: `a body one byte past the limit of ${limit} bytes`,
-      encodedBody: paddedTo(withBody.mediaType, withBody.body, limit + 1),
+      mediaType,
+      encodedBody: paddedTo(mediaType, withBody.body ?? {}, limit + 1),
       expect: '4xx',
     });
   }
@@ -115,6 +119,18 @@ export function edgeCases(operation: OperationRef, base: Base, first: ExampleReq
       name: `JSON that does not parse (${jsonMediaType})`,
       mediaType: jsonMediaType,
       encodedBody: '{"unterminated": ',
+      expect: '4xx',
+    });
+
+  // A compressed body where the operation declares no Content-Encoding (RFC 9110 §15.5.16).
+  if (!requestBody?.gzip && operation.method !== 'get' && documents(operation, 415))
+    cases.push({
+      ...withBody,
+      kind: 'bad-content-coding',
+      name: 'a gzip body where no Content-Encoding is declared',
+      mediaType: withBody.mediaType ?? 'application/json',
+      headers: { 'content-encoding': 'gzip' },
+      encodedBody: gzipSync(withBody.mediaType ? encodeBody(withBody.mediaType, withBody.body) : '{}'),
       expect: '4xx',
     });
 

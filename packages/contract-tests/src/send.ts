@@ -149,7 +149,7 @@ export async function sendRaw(
 /** fetch refuses a GET with a body; a case sends one on purpose, so it goes through node:http. */
 function requestWithAnyBody(
   url: URL,
-  init: { method: string; headers: Record<string, string>; body: string },
+  init: { method: string; headers: Record<string, string>; body: string | Uint8Array<ArrayBuffer> },
 ): Promise<Response> {
   return new Promise((resolve, reject) => {
     const send = url.protocol === 'https:' ? httpsRequest : httpRequest;

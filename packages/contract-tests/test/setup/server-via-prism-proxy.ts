@@ -32,6 +32,7 @@ export default async function setup(project: TestProject) {
           {
             'body-on-get': 'prism proxy answers a GET with a body 501 (stoplightio/prism#2259)',
             'malformed-body': 'prism proxy answers JSON that does not parse itself (400 application/json)',
+            'bad-content-coding': 'prism proxy reads a gzip body as JSON itself (400 application/json)',
           },
         ]),
       ),
