@@ -14,14 +14,12 @@
  */
 import {
   asReceived,
-  type CredentialLocation,
   createAjv,
   type ExampleRequest,
   exampleParameters,
   exampleRequests,
   type JsonObject,
   listOperations,
-  type MutationKind,
   mutationKinds,
   type OpenApiDocument,
   type OperationRef,
@@ -30,65 +28,9 @@ import {
 } from '@trackspec/specs';
 import type { Ajv2020 } from 'ajv/dist/2020.js';
 import { edgeCases, unsupportedMethodCases } from './edge-cases.js';
+import type { CaseKind, RequestCase } from './request-case.js';
 
-/** A named example; a body break (`MutationKind`, all 400); or a refusal of another kind. */
-export type CaseKind =
-  | 'example'
-  | MutationKind
-  | 'bad-parameter'
-  | 'empty-parameter'
-  | 'bad-content-coding'
-  | 'malformed-body'
-  | 'body-on-get'
-  | 'too-large'
-  | 'unknown-resource'
-  | 'unsupported-method'
-  | 'store-unavailable'
-  | 'second-source-credential'
-  | 'no-auth'
-  | 'wrong-auth'
-  | 'wrong-credential'
-  | 'unsupported-media-type';
-
-export interface RequestCase {
-  operation: OperationRef;
-  kind: CaseKind;
-  /** Readable description, e.g. `example byProfile` or `missing /action`. */
-  name: string;
-  pathParams: Record<string, unknown>;
-  query: Record<string, unknown>;
-  /** Absent for requests without a body. */
-  mediaType?: string;
-  body?: unknown;
-  /** The body's exact bytes, when they must not be encoded from `body` (JSON that does not parse, a body past a limit, gzip). */
-  encodedBody?: string | Uint8Array<ArrayBuffer>;
-  /** Header parameters to send, by lower-case name. */
-  headers?: Record<string, string>;
-  /** Another method than the operation's (a method the path does not serve), and the methods `Allow` must name. */
-  method?: string;
-  allow?: string[];
-  /** `store-fault`: sent only while the target's store fault hook makes its store fail (see Target.storeFault). */
-  requires?: 'store-fault';
-  /**
-   * `valid`: the target's credentials where the spec says; `none`; `wrong`: an undocumented scheme;
-   * `wrong-value`: a well-formed but wrong value for `credential`, the one credential sent;
-   * `second-source`: for `credential`, the key of another source (the target's `secondSourceCredentials`).
-   */
-  auth: 'valid' | 'none' | 'wrong' | 'wrong-value' | 'second-source';
-  /** For `wrong-value`: which credential (scheme name, or body field) carries the wrong value. */
-  credential?: { name: string; location: CredentialLocation };
-  expect: '2xx' | '4xx' | '5xx';
-  /**
-   * The exact status the spec calls for, when it documents it for the operation: 400 for a schema
-   * break, 401 for a credential, 415 for a media type. Any other answer fails, documented or not.
-   */
-  status?: number;
-  /**
-   * A body mutation inside JSON carried in a string (`contentSchema`, e.g. Dito's `event`): only a
-   * target that asserts `contentSchema` refuses it; Prism treats it as an annotation.
-   */
-  embeddedJson?: boolean;
-}
+export type { CaseKind, RequestCase } from './request-case.js';
 
 /** One Ajv that asserts contentSchema for every derivation (compiling is the cost; creating one is too). */
 let sharedAssertingAjv: Ajv2020 | undefined;

@@ -14,7 +14,7 @@ import {
   type OperationRef,
   type SpecObject,
 } from '@trackspec/specs';
-import type { RequestCase } from './cases.js';
+import type { RequestCase } from './request-case.js';
 
 type Base = Pick<RequestCase, 'operation' | 'pathParams' | 'query' | 'auth'>;
 

@@ -16,7 +16,7 @@ import {
   valueOutside,
 } from './breaking-values.js';
 import type { JsonObject, SpecObject } from './json.js';
-import type { MutationKind } from './mutations.js';
+import type { MutationKind } from './mutation-kinds.js';
 import { fitsSchema } from './schema-fit.js';
 
 type Segment = string | number;

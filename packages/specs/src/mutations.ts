@@ -8,30 +8,9 @@
  */
 import type { JsonObject, SpecObject } from './json.js';
 import { type Candidate, CandidateWalk } from './mutation-candidates.js';
+import { type MutationKind, mutationKinds } from './mutation-kinds.js';
 
-/** What a mutation breaks; one a keyword family, so that reports can count them. */
-export type MutationKind =
-  | 'missing-field'
-  | 'wrong-type'
-  | 'bad-enum'
-  | 'no-branch'
-  | 'conditional-required'
-  | 'pattern'
-  | 'format'
-  | 'bound'
-  | 'additional-property';
-
-export const mutationKinds: readonly MutationKind[] = [
-  'missing-field',
-  'wrong-type',
-  'bad-enum',
-  'no-branch',
-  'conditional-required',
-  'pattern',
-  'format',
-  'bound',
-  'additional-property',
-];
+export { type MutationKind, mutationKinds } from './mutation-kinds.js';
 
 export interface Mutation {
   kind: MutationKind;
