@@ -77,14 +77,8 @@ export { collectExamples, type ExampleRef } from './examples.js';
 export { type ApiFacts, deriveApiFacts, identifierOf, type OperationFacts, type SecuritySchemeFacts } from './facts.js';
 export type { JsonObject, SpecObject } from './json.js';
 export { defaultMaxDepth, jsonDepth } from './json-depth.js';
-export {
-  defaultMutationLimit,
-  type Mutation,
-  type MutationKind,
-  type MutationOptions,
-  mutationKinds,
-  schemaBreakingMutations,
-} from './mutations.js';
+export { type MutationKind, mutationKinds } from './mutation-kinds.js';
+export { defaultMutationLimit, type Mutation, type MutationOptions, schemaBreakingMutations } from './mutations.js';
 export {
   type CredentialLocation,
   credentialLocationOf,

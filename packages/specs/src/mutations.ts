@@ -10,8 +10,6 @@ import type { JsonObject, SpecObject } from './json.js';
 import { type Candidate, CandidateWalk } from './mutation-candidates.js';
 import { type MutationKind, mutationKinds } from './mutation-kinds.js';
 
-export { type MutationKind, mutationKinds } from './mutation-kinds.js';
-
 export interface Mutation {
   kind: MutationKind;
   /** With a JSON pointer, e.g. `missing /action`, `pattern broken at /traits/phone`. */

@@ -12,7 +12,8 @@ import {
   loadDereferenced,
   type SpecObject,
 } from '../src/index.js';
-import { defaultMutationLimit, type Mutation, mutationKinds, schemaBreakingMutations } from '../src/mutations.js';
+import { mutationKinds } from '../src/mutation-kinds.js';
+import { defaultMutationLimit, type Mutation, schemaBreakingMutations } from '../src/mutations.js';
 
 const asserting = createAjv();
 // As in the contract suite: judged with standard semantics, embedded JSON confirmed by the asserting validator.
