@@ -10,6 +10,7 @@ import {
   type ExampleRequest,
   encodeBody,
   exampleRequests,
+  isJsonMediaType,
   listOperations,
   type OpenApiDocument,
   type OperationRef,
@@ -56,10 +57,8 @@ function queryEntries(query: Record<string, unknown>): Array<[string, string]> {
   );
 }
 
-const isJson = (mediaType: string) => /^application\/(.+\+)?json$/.test(mediaType);
-
 function bodyText(mediaType: string, body: unknown): string {
-  return isJson(mediaType) ? JSON.stringify(body, null, 2) : encodeBody(mediaType, body);
+  return isJsonMediaType(mediaType) ? JSON.stringify(body, null, 2) : encodeBody(mediaType, body);
 }
 
 function curlSample(api: string, operation: OperationRef, request: ExampleRequest, baseUrl: string): string {
@@ -94,7 +93,8 @@ function typescriptSample(api: string, operation: OperationRef, request: Example
   if (params.length > 0) init.push(`params: {\n    ${params.join(',\n    ')},\n  }`);
   if (operation.serverPath !== undefined) init.push(`baseUrl: ${JSON.stringify(operationBaseUrl(baseUrl, operation))}`);
   if (request.mediaType) {
-    if (!isJson(request.mediaType)) init.push(`headers: { 'Content-Type': ${JSON.stringify(request.mediaType)} }`);
+    if (!isJsonMediaType(request.mediaType))
+      init.push(`headers: { 'Content-Type': ${JSON.stringify(request.mediaType)} }`);
     init.push(`body: ${literal(request.body, '  ')}`);
   }
   const call = `client.${operation.method.toUpperCase()}(${JSON.stringify(operation.path)}${

@@ -11,6 +11,7 @@ import {
   defaultMaxBodyBytes,
   type ExampleRequest,
   encodeBody,
+  isJsonMediaType,
   type OperationRef,
   type SpecObject,
 } from '@trackspec/specs';
@@ -23,8 +24,6 @@ const parameterAjv = createAjv({ coerceTypes: true });
 
 const documents = (operation: OperationRef, status: number) =>
   Object.hasOwn((operation.operation.responses ?? {}) as object, String(status));
-
-const isJsonMediaType = (mediaType: string) => /^application\/(.+\+)?json$/.test(mediaType);
 
 /** The methods a client may try on a path (HEAD rides on GET; OPTIONS is CORS). */
 const triedMethods = ['get', 'post', 'put', 'patch', 'delete'] as const;

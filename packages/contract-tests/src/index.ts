@@ -8,6 +8,7 @@ export {
   type CaseResult,
   caseName,
   casesFor,
+  checkCase,
   coverageRows,
   duringStoreFault,
   runSuite,

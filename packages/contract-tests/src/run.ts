@@ -4,6 +4,7 @@
  * exercised with a documented 2xx. The vitest suite in test/ runs the same cases case by case.
  */
 import { apiNames, createAjv, documentedResponse, loadDereferenced } from '@trackspec/specs';
+import type { Ajv2020 } from 'ajv/dist/2020.js';
 import { deriveCases, type RequestCase } from './cases.js';
 import { checkAnswer } from './check.js';
 import { Coverage } from './coverage.js';
@@ -37,12 +38,38 @@ export async function sendCase(api: string, target: Target, request: RequestCase
     : sendRaw(baseUrl, credentials, request, target.secondSourceCredentials?.[api]);
 }
 
+/** Sends one case, records the documented status it got, and returns what is wrong with the answer. */
+export async function checkCase(
+  api: string,
+  target: Target,
+  request: RequestCase,
+  coverage: Coverage,
+  ajv: Ajv2020,
+): Promise<string[]> {
+  const answer = await sendCase(api, target, request);
+  const documented = documentedResponse(request.operation.operation, answer.status);
+  if (documented) coverage.record(api, request.operation.operationId, documented.key);
+  return checkAnswer(request, answer, ajv);
+}
+
+// Cases are derived once per API and process (the specs do not change under it), with standard JSON
+// Schema semantics (contentSchema is an annotation, see cases.ts).
+const derivedByApi = new Map<string, RequestCase[]>();
+function derivedCases(api: string): RequestCase[] {
+  let cases = derivedByApi.get(api);
+  if (!cases) {
+    cases = deriveCases(loadDereferenced(api), createAjv({}, { assertContentSchema: false }));
+    derivedByApi.set(api, cases);
+  }
+  return cases;
+}
+
 /**
  * The cases of an API a target can be held to (those needing no store fault apart), and the ones
  * left out, with the reason.
  */
-export function casesFor(api: string, target: Target, ajv = createAjv({}, { assertContentSchema: false })) {
-  const derived = deriveCases(loadDereferenced(api), ajv).map((request) => ({
+export function casesFor(api: string, target: Target) {
+  const derived = derivedCases(api).map((request) => ({
     request,
     leftOut: whyLeftOut(target, api, request),
   }));
@@ -90,8 +117,6 @@ export function coverageRows(coverage: Coverage, target: Target, apis: readonly 
 
 export async function runSuite(target: Target, apis: readonly string[] = apiNames): Promise<SuiteResult> {
   const ajv = createAjv();
-  // Cases are derived with standard JSON Schema semantics (contentSchema is an annotation), see cases.ts.
-  const derivationAjv = createAjv({}, { assertContentSchema: false });
   const coverage = new Coverage();
   const results: CaseResult[] = [];
   for (const api of apis) {
@@ -103,17 +128,14 @@ export async function runSuite(target: Target, apis: readonly string[] = apiName
       const started = performance.now();
       let failures: string[];
       try {
-        const answer = await sendCase(api, target, request);
-        const documented = documentedResponse(request.operation.operation, answer.status);
-        if (documented) coverage.record(api, request.operation.operationId, documented.key);
-        failures = checkAnswer(request, answer, ajv);
+        failures = await checkCase(api, target, request, coverage, ajv);
       } catch (error) {
         failures = [`the request failed: ${(error as Error).message}`];
       }
       const { operationId } = request.operation;
       return { api, name: caseName(request), operationId, failures, durationMs: performance.now() - started };
     };
-    const { plain, duringStoreFault: faulty } = casesFor(api, target, derivationAjv);
+    const { plain, duringStoreFault: faulty } = casesFor(api, target);
     for (const request of plain) results.push(await run(request));
     // Together, inside one fault: each waits out the store's own timeout.
     if (faulty.length > 0) results.push(...(await duringStoreFault(target, () => Promise.all(faulty.map(run)))));

@@ -1,6 +1,7 @@
 import { Ajv2020, type AnySchemaObject, type ErrorObject, type Options, type ValidateFunction } from 'ajv/dist/2020.js';
 import type { DataValidateFunction } from 'ajv/dist/types/index.js';
 import addFormatsModule from 'ajv-formats';
+import { isJsonMediaType } from './json.js';
 
 // ajv-formats is CommonJS; under NodeNext its default export arrives wrapped.
 const addFormats = addFormatsModule as unknown as typeof addFormatsModule.default;
@@ -29,7 +30,7 @@ export function createAjv(options: Options = {}, { assertContentSchema = true } 
     errors: true,
     compile(contentSchema: object, parentSchema: AnySchemaObject) {
       const mediaType = String(parentSchema.contentMediaType ?? 'application/json');
-      if (!/^application\/(.+\+)?json\b/.test(mediaType)) return () => true;
+      if (!isJsonMediaType(mediaType)) return () => true;
       const validateContent = ajv.compile(contentSchema);
       const check: DataValidateFunction = (data, context) => {
         if (typeof data !== 'string') return true; // `type` reports non-strings

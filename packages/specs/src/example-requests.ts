@@ -48,6 +48,12 @@ function parameterExample(parameter: SpecObject, exampleName?: string): { found:
   return { found: false, value: schemaExample(parameter.schema) };
 }
 
+/**
+ * A value for an object that carries a schema and examples (a parameter, a response header): its
+ * example, its first named example, else one its schema describes.
+ */
+export const exampleValue = (holder: SpecObject): unknown => parameterExample(holder).value;
+
 /** Path parameters (always) and query parameters that have an example or are required. */
 export function exampleParameters(
   operation: OperationRef,

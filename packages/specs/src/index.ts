@@ -72,10 +72,10 @@ export const loadBundled: (name: string) => OpenApiDocument = registry.loadBundl
 export const loadDereferenced: (name: string) => OpenApiDocument = registry.loadDereferenced;
 
 export { createAjv, type ErrorObject, type ValidateFunction } from './ajv.js';
-export { type ExampleRequest, exampleParameters, exampleRequests } from './example-requests.js';
+export { type ExampleRequest, exampleParameters, exampleRequests, exampleValue } from './example-requests.js';
 export { collectExamples, type ExampleRef } from './examples.js';
 export { type ApiFacts, deriveApiFacts, identifierOf, type OperationFacts, type SecuritySchemeFacts } from './facts.js';
-export type { JsonObject, SpecObject } from './json.js';
+export { isJsonMediaType, type JsonObject, type SpecObject } from './json.js';
 export { defaultMaxDepth, jsonDepth } from './json-depth.js';
 export { type MutationKind, mutationKinds } from './mutation-kinds.js';
 export { defaultMutationLimit, type Mutation, type MutationOptions, schemaBreakingMutations } from './mutations.js';

@@ -10,3 +10,6 @@ export type JsonObject = { [member: string]: unknown };
  */
 // biome-ignore lint/suspicious/noExplicitAny: the one loose type for walking linted documents (see above)
 export type SpecObject = { [member: string]: any };
+
+/** `application/json` or any `+json` type (`application/problem+json`), with or without parameters. */
+export const isJsonMediaType = (mediaType: string): boolean => /^application\/(.+\+)?json\s*(;|$)/i.test(mediaType);

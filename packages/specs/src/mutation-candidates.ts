@@ -15,7 +15,7 @@ import {
   undocumentedValue,
   valueOutside,
 } from './breaking-values.js';
-import type { JsonObject, SpecObject } from './json.js';
+import { isJsonMediaType, type JsonObject, type SpecObject } from './json.js';
 import type { MutationKind } from './mutation-kinds.js';
 import { fitsSchema } from './schema-fit.js';
 
@@ -331,8 +331,7 @@ export class CandidateWalk {
   private embeddedJson(text: string, schemas: readonly SpecObject[], { path, at }: Place) {
     const carrier = schemas.find(
       (schema) =>
-        isObject(schema.contentSchema) &&
-        /^application\/(.+\+)?json\b/.test(String(schema.contentMediaType ?? 'application/json')),
+        isObject(schema.contentSchema) && isJsonMediaType(String(schema.contentMediaType ?? 'application/json')),
     );
     if (!carrier) return;
     let parsed: unknown;

@@ -2,7 +2,7 @@
  * Building a request as an operation describes it, for whoever sends one from the spec alone (the
  * contract suite, the fuzzer): its URL, where its credentials go, and the text its body travels as.
  */
-import type { JsonObject } from './json.js';
+import { isJsonMediaType, type JsonObject } from './json.js';
 import type { CredentialLocation, OperationRef } from './operations.js';
 
 /** A request being built: header and query values by name, and the body as a value (encoded when sent). */
@@ -67,7 +67,7 @@ const formMediaType = 'application/x-www-form-urlencoded';
  */
 export function encodeBody(mediaType: string, body: unknown): string {
   if (mediaType === formMediaType) return new URLSearchParams(formFields(body)).toString();
-  if (typeof body === 'string' && !/^application\/(.+\+)?json$/.test(mediaType)) return body;
+  if (typeof body === 'string' && !isJsonMediaType(mediaType)) return body;
   return JSON.stringify(body);
 }
 

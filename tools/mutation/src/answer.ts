@@ -2,7 +2,7 @@
  * An answer as a mutation sees it: status, media type, headers and the body parsed where it is JSON.
  * The proxy reads the server's bytes into one and writes a mutated one back out.
  */
-import type { createAjv, OperationRef } from '@trackspec/specs';
+import { type createAjv, isJsonMediaType, type OperationRef } from '@trackspec/specs';
 
 export interface MutableAnswer {
   status: number;
@@ -21,8 +21,6 @@ export interface OperationContext {
   /** `createAjv()`, to judge whether a changed body still fits its schema. */
   ajv: ReturnType<typeof createAjv>;
 }
-
-export const isJsonMediaType = (mediaType: string) => /^application\/(.+\+)?json$/.test(mediaType);
 
 export function parseBody(mediaType: string, text: string): unknown {
   if (text === '') return undefined;

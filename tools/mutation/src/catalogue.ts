@@ -4,8 +4,8 @@
  * answers it fits (`apply` returns undefined for the others). A changed body is kept only when Ajv
  * confirms it breaks the documented schema, so no mutation is a harmless rewrite.
  */
-import { documentedResponse, type SpecObject } from '@trackspec/specs';
-import { isJsonMediaType, type MutableAnswer, type OperationContext } from './answer.js';
+import { documentedResponse, isJsonMediaType, type SpecObject } from '@trackspec/specs';
+import type { MutableAnswer, OperationContext } from './answer.js';
 import { requiredPropertyPaths, valueAt, valuePaths, withValueAt } from './body-paths.js';
 import { bodySchema, documentedAnswer, documentedStatuses, isDocumented } from './documented.js';
 

@@ -3,7 +3,7 @@
  * answer when it swaps a status, so that the swapped answer is valid for its new status and only the
  * status itself is wrong.
  */
-import { documentedResponse, type SpecObject } from '@trackspec/specs';
+import { documentedResponse, exampleValue, type SpecObject } from '@trackspec/specs';
 import type { MutableAnswer, OperationContext } from './answer.js';
 
 /** The exact status codes an operation documents (not `4XX` ranges or `default`), in ascending order. */
@@ -16,20 +16,6 @@ export function documentedStatuses({ operation }: OperationContext): number[] {
 
 export const isDocumented = ({ operation }: OperationContext, status: number) =>
   documentedResponse(operation.operation, status) !== undefined;
-
-/** A header value its schema accepts: the spec's example, else the schema's own example, default or bounds. */
-function headerExample(header: SpecObject): string {
-  const schema = (header.schema ?? {}) as SpecObject;
-  const value =
-    header.example ??
-    Object.values((header.examples ?? {}) as Record<string, SpecObject>)[0]?.value ??
-    schema.examples?.[0] ??
-    schema.default ??
-    schema.const ??
-    schema.enum?.[0] ??
-    (['integer', 'number'].includes(schema.type) ? (schema.minimum ?? 1) : 'x');
-  return String(value);
-}
 
 /**
  * Every named or inline example of a media type object and its schema, then the emptiest bodies
@@ -59,7 +45,7 @@ export function documentedAnswer(context: OperationContext, status: number): Mut
   const headers = Object.fromEntries(
     Object.entries((response.headers ?? {}) as Record<string, SpecObject>)
       .filter(([name, header]) => header.required && name.toLowerCase() !== 'content-type')
-      .map(([name, header]) => [name.toLowerCase(), headerExample(header)]),
+      .map(([name, header]) => [name.toLowerCase(), String(exampleValue(header))]),
   );
   const content = response.content as Record<string, SpecObject> | undefined;
   if (!content || Object.keys(content).length === 0) return { status, mediaType: '', headers, body: undefined };

@@ -6,6 +6,7 @@
  */
 import {
   defaultMaxDepth,
+  isJsonMediaType,
   type JsonObject,
   listOperations,
   type OpenApiDocument,
@@ -154,9 +155,7 @@ function operationRoute(operation: OperationRef, options: MountOptions): RouteOp
 function jsonFormFields(operation: OperationRef): string[] {
   const form = operation.requestBody?.content['application/x-www-form-urlencoded']?.schema;
   const properties = (form?.properties ?? {}) as Record<string, SpecObject>;
-  return Object.keys(properties).filter((name) =>
-    /^application\/(.+\+)?json\b/.test(String(properties[name]!.contentMediaType)),
-  );
+  return Object.keys(properties).filter((name) => isJsonMediaType(String(properties[name]!.contentMediaType)));
 }
 
 /** Fastify's router treats `-` in `:name` as a separator, so spec names are mapped to safe ones. */
