@@ -111,7 +111,13 @@ describe.each(apis.map((api) => [api.name, api]))('%s reference page', (name, ap
         await curl.waitFor();
         const language = page.getByRole('button', { name: 'curl', exact: true });
         await page.locator('div', { has: curl }).filter({ has: language }).last().locator(language).click();
-        await page.getByRole('menuitem', { name: 'TypeScript (@trackspec/client)' }).filter({ visible: true }).click();
+        // Chosen with the keyboard: the menu is portalled with `position: fixed`, so if Redoc's own
+        // scroll to the operation lands after the menu opened, the item sits outside the viewport
+        // where no pointer can reach it (CI saw this under load); Enter works wherever it is.
+        await page
+          .getByRole('menuitem', { name: 'TypeScript (@trackspec/client)' })
+          .filter({ visible: true })
+          .press('Enter');
         const call = sample.typescript.split('\n').find((line) => line.startsWith('const { data } = await client.'))!;
         await page.getByText(call).first().waitFor();
       }
