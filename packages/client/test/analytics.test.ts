@@ -52,7 +52,7 @@ describe('Analytics queue', () => {
   it('sends after flushInterval', async () => {
     const { analytics, requests } = setup({ flushAt: 100, flushInterval: 20 });
     analytics.track({ event: 'button_clicked', userId: 'u' });
-    await expect.poll(() => requests.length, { timeout: 2_000 }).toBe(1);
+    await expect.poll(() => requests.length, { timeout: 10_000 }).toBe(1);
     expect(analytics.pending).toBe(0);
   });
 
