@@ -5,13 +5,15 @@
  * client's clock skew when `sentAt` is known (receivedAt − (sentAt − timestamp), as Segment does).
  */
 import { randomUUID } from 'node:crypto';
-import { getOperation } from '@trackspec/specs';
+import { getOperation, type JsonObject } from '@trackspec/specs';
 import type { m1das } from '@trackspec/types';
+import type { OperationInput, OperationOutput } from '../openapi/router.js';
 import { invalidRequest } from '../problems.js';
 import type { NewEvent } from '../storage/event-store.js';
 import { authenticatedSource, componentValidator, typedHandlers } from './context.js';
 
 type Event = m1das.components['schemas']['Event'];
+type BatchRequest = m1das.components['schemas']['BatchRequest'];
 /** An event as it is stored: what the server settles is always there. */
 type ReceivedEvent = Event & { type: string; messageId: string; receivedAt: string; originalTimestamp?: string };
 
@@ -106,32 +108,38 @@ export const m1dasHandlers = typedHandlers<m1das.operations>((context) => {
       return { status: 200, body: { ok: true } };
     },
 
-    async ingestBatch(input) {
-      const { body: request, bodyBytes } = input;
-      // The router takes header, Basic or query credentials first (the Jitsu order), the body's writeKey otherwise.
-      const source = authenticatedSource(input);
-      const receivedAt = receivedAtOf(context.now());
-      const errors: string[] = [];
-      const accepted: NewEvent[] = [];
-      // An event counts its bytes as sent: within a body no bigger than the limit, none can exceed it.
-      const someMayBeTooLarge = (bodyBytes ?? Number.POSITIVE_INFINITY) > maxEventBytes;
-      for (const item of request.batch) {
-        const merged = request.context ? { ...item, context: { ...request.context, ...item.context } } : item;
-        const event = normalizeEvent(merged, receivedAt, request.sentAt);
-        if (someMayBeTooLarge && Buffer.byteLength(JSON.stringify(item)) > maxEventBytes) {
-          errors.push(`Message ID: ${event.messageId}: the event is larger than ${maxEventBytes} bytes`);
-          continue;
-        }
-        accepted.push(toNewEvent(context.api, source.id, event));
-      }
-      if (accepted.length) await context.store.append(accepted);
-      const result: m1das.components['schemas']['BatchResult'] = {
-        ok: errors.length === 0,
-        receivedEvents: request.batch.length,
-        okEvents: accepted.length,
-      };
-      if (errors.length) result.errors = errors;
-      return { status: 200, body: result };
-    },
+    ingestBatch,
+    // Segment's browser SDK with its `batching` strategy: the same body, limits and answer.
+    ingestBrowserBatch: ingestBatch,
   };
+
+  async function ingestBatch(input: OperationInput<BatchRequest, JsonObject, JsonObject>): Promise<OperationOutput> {
+    const { body: request, bodyBytes } = input;
+    // The router takes header, Basic or query credentials first (the Jitsu order), the body's writeKey otherwise.
+    const source = authenticatedSource(input);
+    const receivedAt = receivedAtOf(context.now());
+    const errors: string[] = [];
+    const accepted: NewEvent[] = [];
+    // An event counts its bytes as sent: within a body no bigger than the limit, none can exceed it.
+    const someMayBeTooLarge = (bodyBytes ?? Number.POSITIVE_INFINITY) > maxEventBytes;
+    for (const item of request.batch) {
+      // The browser SDK repeats the write key in every event: a credential, never stored.
+      const { writeKey: _credential, ...sent } = item as typeof item & { writeKey?: unknown };
+      const merged = request.context ? { ...sent, context: { ...request.context, ...sent.context } } : sent;
+      const event = normalizeEvent(merged, receivedAt, request.sentAt);
+      if (someMayBeTooLarge && Buffer.byteLength(JSON.stringify(item)) > maxEventBytes) {
+        errors.push(`Message ID: ${event.messageId}: the event is larger than ${maxEventBytes} bytes`);
+        continue;
+      }
+      accepted.push(toNewEvent(context.api, source.id, event));
+    }
+    if (accepted.length) await context.store.append(accepted);
+    const result: m1das.components['schemas']['BatchResult'] = {
+      ok: errors.length === 0,
+      receivedEvents: request.batch.length,
+      okEvents: accepted.length,
+    };
+    if (errors.length) result.errors = errors;
+    return { status: 200, body: result };
+  }
 });

@@ -208,6 +208,28 @@ describe('POST /m1das/v1/batch', () => {
     ]);
   });
 
+  it.each(['/m1das/v1/batch', '/m1das/v1/b'])(
+    'on %s, stores no write key: neither the body one nor the one the browser SDK puts in every event',
+    async (url) => {
+      const response = await t.app.inject({
+        method: 'POST',
+        url,
+        headers: { 'content-type': 'text/plain' },
+        payload: JSON.stringify({
+          ...batch,
+          batch: batch.batch.map((event) => ({ ...event, writeKey: 'keyId:keySecret' })),
+        }),
+      });
+      expect(response.json()).toEqual({ ok: true, receivedEvents: 2, okEvents: 2 });
+      const stored = await t.events();
+      expect(stored.map((event) => [event.source, event.type])).toEqual([
+        ['shop', 'page'],
+        ['shop', 'track'],
+      ]);
+      expect(JSON.stringify(stored)).not.toContain('keySecret');
+    },
+  );
+
   it('prefers header credentials and rejects a batch with no key anywhere', async () => {
     const { writeKey: _key, ...keyless } = batch;
     expect((await t.app.inject({ method: 'POST', url: '/m1das/v1/batch', payload: keyless })).statusCode).toBe(401);

@@ -61,130 +61,164 @@ afterAll(async () => {
   await t?.close();
 });
 
+type DeliveryStrategy = { strategy: 'standard' } | { strategy: 'batching'; config: { size: number; timeout: number } };
+
+interface Delivery {
+  method: string;
+  url: string;
+  status: number;
+  contentType?: string;
+  authorization?: string;
+  allowOrigin?: string;
+}
+
+/**
+ * Loads the SDK in a page on its own origin with `deliveryStrategy`, makes a page, an identify and a
+ * track call (message ids prefixed with the strategy's name) and waits until the three are stored.
+ */
+async function sendThreeCalls(deliveryStrategy: DeliveryStrategy) {
+  const prefix = deliveryStrategy.strategy;
+  const tab = await browser.newPage();
+  const problems: string[] = [];
+  const deliveries: Delivery[] = [];
+  // Only the two loopback origins: a request anywhere else (a CDN) is aborted and fails the test.
+  await tab.route('**/*', (route) => {
+    const url = route.request().url();
+    if (url.startsWith(page.origin) || url.startsWith(apiOrigin)) return route.continue();
+    problems.push(`external request: ${url}`);
+    return route.abort();
+  });
+  tab.on('console', (message) => {
+    if (message.type() === 'error') problems.push(`console error: ${message.text()}`);
+  });
+  tab.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+  // A refused CORS preflight shows here (and in the console), never as a response.
+  tab.on('requestfailed', (request) =>
+    problems.push(`request failed: ${request.url()} (${request.failure()?.errorText})`),
+  );
+  tab.on('response', (response) => {
+    if (!response.url().startsWith(apiOrigin)) return;
+    if (response.status() >= 400) void response.text().then((text) => problems.push(`${response.url()}: ${text}`));
+    deliveries.push({
+      method: response.request().method(),
+      url: response.url(),
+      status: response.status(),
+      contentType: response.request().headers()['content-type'],
+      authorization: response.request().headers().authorization,
+      allowOrigin: response.headers()['access-control-allow-origin'],
+    });
+  });
+  await tab.goto(`${page.origin}/pricing?plan=pro`);
+
+  const apiHost = `${new URL(apiOrigin).host}/m1das/v1`;
+  await tab.evaluate(
+    async ({ apiHost, writeKey, deliveryStrategy, prefix }) => {
+      const { AnalyticsBrowser } = (window as unknown as { Segment: typeof import('@segment/analytics-next') }).Segment;
+      // Settings given inline, so the SDK fetches nothing from Segment's CDN.
+      const [analytics] = await AnalyticsBrowser.load(
+        {
+          writeKey,
+          cdnSettings: {
+            integrations: { 'Segment.io': { apiKey: writeKey, apiHost, protocol: 'http', deliveryStrategy } },
+          },
+        },
+        { disableClientPersistence: true },
+      );
+      await analytics.page('Shop', 'Pricing', { plan: 'pro' }, { messageId: `${prefix}-page-1` });
+      await analytics.identify(
+        'browser-user',
+        { email: 'browser@example.com', plan: 'pro' },
+        { messageId: `${prefix}-identify-1` },
+      );
+      await analytics.track(
+        'Order Completed',
+        { revenue: 42.5, products: [{ sku: 'A-1', quantity: 2 }] },
+        { messageId: `${prefix}-track-1` },
+      );
+    },
+    { apiHost, writeKey, deliveryStrategy, prefix },
+  );
+
+  // The SDK resolves a call once its plugins ran; its delivery may still be on the wire (or in the batch).
+  let events: StoredEventJson[] = [];
+  for (let attempt = 0; attempt < 100 && events.length < 3; attempt++) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    events = (await listStoredEvents(apiOrigin, 'm1das')).filter((event) => event.messageId.startsWith(`${prefix}-`));
+  }
+  await tab.close();
+  return { problems, posts: deliveries.filter((delivery) => delivery.method === 'POST'), events, prefix };
+}
+
+/** Each of the three calls is stored as the SDK sent it, without the write key. */
+function expectStoredAsSent(events: StoredEventJson[], prefix: string): void {
+  const byId = new Map(events.map((event) => [event.messageId, event]));
+  expect([...byId.keys()].sort()).toEqual([`${prefix}-identify-1`, `${prefix}-page-1`, `${prefix}-track-1`]);
+  for (const event of events) {
+    expect(event).toMatchObject({ api: 'm1das', source: expect.any(String) });
+    expect(event.payload).not.toHaveProperty('writeKey');
+    expect(event.payload).toMatchObject({
+      context: {
+        library: { name: 'analytics.js' },
+        page: { url: `${page.origin}/pricing?plan=pro`, path: '/pricing', search: '?plan=pro', title: 'shop' },
+      },
+    });
+    expect(typeof event.anonymousId).toBe('string');
+  }
+  expect(byId.get(`${prefix}-page-1`)).toMatchObject({ type: 'page', eventName: 'Pricing' });
+  expect(byId.get(`${prefix}-page-1`)!.payload).toMatchObject({
+    type: 'page',
+    category: 'Shop',
+    name: 'Pricing',
+    properties: { plan: 'pro', url: `${page.origin}/pricing?plan=pro` },
+  });
+  expect(byId.get(`${prefix}-identify-1`)).toMatchObject({ type: 'identify', userId: 'browser-user' });
+  expect(byId.get(`${prefix}-identify-1`)!.payload).toMatchObject({
+    traits: { email: 'browser@example.com', plan: 'pro' },
+  });
+  // identify stores the user: the SDK sends the id on the calls that follow.
+  expect(byId.get(`${prefix}-track-1`)).toMatchObject({
+    type: 'track',
+    eventName: 'Order Completed',
+    userId: 'browser-user',
+  });
+  expect(byId.get(`${prefix}-track-1`)!.payload).toMatchObject({
+    event: 'Order Completed',
+    properties: { revenue: 42.5, products: [{ sku: 'A-1', quantity: 2 }] },
+  });
+}
+
+/** Every delivery was accepted, as the SDK labels it, and cross-origin with Basic credentials. */
+function expectDeliveredCrossOrigin(posts: Delivery[]): void {
+  for (const post of posts) {
+    expect(post.status).toBe(200);
+    expect(post.contentType).toBe('text/plain');
+    // Basic credentials make the request non-simple: Chromium preflighted it, and the server allowed it.
+    expect(post.authorization).toBe(`Basic ${btoa(`${writeKey}:`)}`);
+    expect(post.allowOrigin).toBe('*');
+  }
+}
+
 describe('@segment/analytics-next in Chromium against the server', () => {
   it('sends page, track and identify cross-origin; each is stored as sent, without the write key', async () => {
-    const tab = await browser.newPage();
-    const problems: string[] = [];
-    const deliveries: {
-      method: string;
-      url: string;
-      status: number;
-      contentType?: string;
-      authorization?: string;
-      allowOrigin?: string;
-    }[] = [];
-    // Only the two loopback origins: a request anywhere else (a CDN) is aborted and fails the test.
-    await tab.route('**/*', (route) => {
-      const url = route.request().url();
-      if (url.startsWith(page.origin) || url.startsWith(apiOrigin)) return route.continue();
-      problems.push(`external request: ${url}`);
-      return route.abort();
-    });
-    tab.on('console', (message) => {
-      if (message.type() === 'error') problems.push(`console error: ${message.text()}`);
-    });
-    tab.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
-    // A refused CORS preflight shows here (and in the console), never as a response.
-    tab.on('requestfailed', (request) =>
-      problems.push(`request failed: ${request.url()} (${request.failure()?.errorText})`),
-    );
-    tab.on('response', (response) => {
-      if (!response.url().startsWith(apiOrigin)) return;
-      if (response.status() >= 400) void response.text().then((text) => problems.push(`${response.url()}: ${text}`));
-      deliveries.push({
-        method: response.request().method(),
-        url: response.url(),
-        status: response.status(),
-        contentType: response.request().headers()['content-type'],
-        authorization: response.request().headers().authorization,
-        allowOrigin: response.headers()['access-control-allow-origin'],
-      });
-    });
-    await tab.goto(`${page.origin}/pricing?plan=pro`);
-
-    const apiHost = `${new URL(apiOrigin).host}/m1das/v1`;
-    await tab.evaluate(
-      async ({ apiHost, writeKey }) => {
-        const { AnalyticsBrowser } = (window as unknown as { Segment: typeof import('@segment/analytics-next') })
-          .Segment;
-        // Settings given inline, so the SDK fetches nothing from Segment's CDN.
-        const [analytics] = await AnalyticsBrowser.load(
-          {
-            writeKey,
-            cdnSettings: { integrations: { 'Segment.io': { apiKey: writeKey, apiHost, protocol: 'http' } } },
-          },
-          { disableClientPersistence: true },
-        );
-        await analytics.page('Shop', 'Pricing', { plan: 'pro' }, { messageId: 'browser-page-1' });
-        await analytics.identify(
-          'browser-user',
-          { email: 'browser@example.com', plan: 'pro' },
-          { messageId: 'browser-identify-1' },
-        );
-        await analytics.track(
-          'Order Completed',
-          { revenue: 42.5, products: [{ sku: 'A-1', quantity: 2 }] },
-          { messageId: 'browser-track-1' },
-        );
-      },
-      { apiHost, writeKey },
-    );
-
-    // The SDK resolves a call once its plugins ran; its delivery may still be on the wire.
-    let events: StoredEventJson[] = [];
-    for (let attempt = 0; attempt < 50 && events.length < 3; attempt++) {
-      await new Promise((resolve) => setTimeout(resolve, 100));
-      events = await listStoredEvents(apiOrigin, 'm1das');
-    }
+    const { problems, posts, events, prefix } = await sendThreeCalls({ strategy: 'standard' });
     expect(problems).toEqual([]);
-    const posts = deliveries.filter((delivery) => delivery.method === 'POST');
     expect(posts.map((post) => new URL(post.url).pathname).sort()).toEqual([
       '/m1das/v1/i',
       '/m1das/v1/p',
       '/m1das/v1/t',
     ]);
-    for (const post of posts) {
-      expect(post.status).toBe(200);
-      expect(post.contentType).toBe('text/plain');
-      // Basic credentials make the request non-simple: Chromium preflighted it, and the server allowed it.
-      expect(post.authorization).toBe(`Basic ${btoa(`${writeKey}:`)}`);
-      expect(post.allowOrigin).toBe('*');
-    }
+    expectDeliveredCrossOrigin(posts);
+    expectStoredAsSent(events, prefix);
+  }, 60_000);
 
-    const byId = new Map(events.map((event) => [event.messageId, event]));
-    expect([...byId.keys()].sort()).toEqual(['browser-identify-1', 'browser-page-1', 'browser-track-1']);
-    for (const event of events) {
-      expect(event).toMatchObject({ api: 'm1das', source: expect.any(String) });
-      expect(event.payload).not.toHaveProperty('writeKey');
-      expect(event.payload).toMatchObject({
-        context: {
-          library: { name: 'analytics.js' },
-          page: { url: `${page.origin}/pricing?plan=pro`, path: '/pricing', search: '?plan=pro', title: 'shop' },
-        },
-      });
-      expect(typeof event.anonymousId).toBe('string');
-    }
-    expect(byId.get('browser-page-1')).toMatchObject({ type: 'page', eventName: 'Pricing' });
-    expect(byId.get('browser-page-1')!.payload).toMatchObject({
-      type: 'page',
-      category: 'Shop',
-      name: 'Pricing',
-      properties: { plan: 'pro', url: `${page.origin}/pricing?plan=pro` },
+  it('with the batching strategy, sends the three calls in one batch to /v1/b; each is stored as sent', async () => {
+    const { problems, posts, events, prefix } = await sendThreeCalls({
+      strategy: 'batching',
+      config: { size: 3, timeout: 1_000 },
     });
-    expect(byId.get('browser-identify-1')).toMatchObject({ type: 'identify', userId: 'browser-user' });
-    expect(byId.get('browser-identify-1')!.payload).toMatchObject({
-      traits: { email: 'browser@example.com', plan: 'pro' },
-    });
-    // identify stores the user: the SDK sends the id on the calls that follow.
-    expect(byId.get('browser-track-1')).toMatchObject({
-      type: 'track',
-      eventName: 'Order Completed',
-      userId: 'browser-user',
-    });
-    expect(byId.get('browser-track-1')!.payload).toMatchObject({
-      event: 'Order Completed',
-      properties: { revenue: 42.5, products: [{ sku: 'A-1', quantity: 2 }] },
-    });
-    await tab.close();
+    expect(problems).toEqual([]);
+    expect(posts.map((post) => new URL(post.url).pathname)).toEqual(['/m1das/v1/b']);
+    expectDeliveredCrossOrigin(posts);
+    expectStoredAsSent(events, prefix);
   }, 60_000);
 });
