@@ -3,6 +3,16 @@ import { createRequire } from 'node:module';
 
 const prismBin = createRequire(import.meta.url).resolve('@stoplight/prism-cli/dist/index.js');
 
+/**
+ * Preloaded into Prism: its stdin is a pipe from this process, so it ends when this process dies,
+ * however it dies (SIGKILL, a CI runner or turbo aborting the task); Prism then ends its own process
+ * group (itself, and its `--multiprocess` fork). A detached Prism would otherwise outlive us,
+ * holding its port.
+ */
+const exitWithParent = `data:text/javascript,${encodeURIComponent(
+  "process.stdin.on('end', () => process.kill(-process.pid, 'SIGTERM')).resume();",
+)}`;
+
 export interface PrismProcess {
   child: ChildProcess;
   /** Resolves when the process has exited (it never rejects). */
@@ -18,10 +28,21 @@ export interface PrismProcess {
 export function spawnPrism(command: string[], port: number, host: string): PrismProcess {
   const child = spawn(
     process.execPath,
-    [prismBin, ...command, '--port', String(port), '--host', host, '--verboseLevel', 'warn'],
+    [
+      '--import',
+      exitWithParent,
+      prismBin,
+      ...command,
+      '--port',
+      String(port),
+      '--host',
+      host,
+      '--verboseLevel',
+      'warn',
+    ],
     {
-      detached: true, // own process group: stopping it can never leave an orphan behind
-      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true, // own process group: stopping it reaches every process Prism started
+      stdio: ['pipe', 'pipe', 'pipe'],
       env: { ...process.env, NO_COLOR: '1' },
     },
   );

@@ -1,10 +1,12 @@
 // Real Prism processes: started for every registered API, answering with the spec's examples,
-// validating requests, and gone (no orphans, ports closed) after stop / SIGTERM.
+// validating requests, and gone (no orphans, ports closed) after stop, SIGTERM, or their parent killed.
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { connect } from 'node:net';
 import { apiNames, listOperations, loadDereferenced } from '@trackspec/specs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Mocks, mockPort, startMocks } from '../src/index.js';
+import { freePort } from '../src/ports.js';
 
 function isRunning(pid: number): boolean {
   try {
@@ -20,6 +22,16 @@ async function refusesConnections(url: string): Promise<boolean> {
     () => false,
     () => true,
   );
+}
+
+/** Whether a bare TCP connection to the URL's port succeeds (no HTTP request is sent). */
+function acceptsTcp(url: string): Promise<boolean> {
+  const { hostname, port } = new URL(url);
+  const socket = connect(Number(port), hostname);
+  return new Promise<boolean>((resolve) => {
+    socket.once('connect', () => resolve(true)).once('error', () => resolve(false));
+    socket.setTimeout(2_000, () => resolve(false));
+  }).finally(() => socket.destroy());
 }
 
 describe('startMocks (ephemeral ports)', () => {
@@ -62,7 +74,7 @@ describe('startMocks (ephemeral ports)', () => {
   });
 });
 
-describe('npm run mocks (the CLI, on the fixed ports)', () => {
+describe('npm run mocks (the CLI)', () => {
   it('prints every URL, serves them, and stops them all on SIGTERM', async () => {
     const cli = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts'], {
       cwd: new URL('..', import.meta.url).pathname,
@@ -78,5 +90,27 @@ describe('npm run mocks (the CLI, on the fixed ports)', () => {
     const [code] = await once(cli, 'exit');
     expect(code).toBe(0);
     for (const url of urls) await expect(refusesConnections(url)).resolves.toBe(true);
+  });
+
+  it('leaves no Prism behind when it is killed outright (SIGKILL, as an aborted CI job does)', async () => {
+    const cli = spawn(
+      process.execPath,
+      ['--import', 'tsx', 'src/cli.ts', 'tto', '--port-base', String(await freePort('127.0.0.1'))],
+      {
+        cwd: new URL('..', import.meta.url).pathname,
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
+    );
+    let printed = '';
+    cli.stdout.on('data', (chunk: Buffer) => (printed += chunk.toString()));
+    await expect.poll(() => /http:\/\/\S+/.exec(printed)?.[0], { timeout: 60_000, interval: 200 }).toBeDefined();
+    const url = /http:\/\/\S+/.exec(printed)![0];
+    await expect(acceptsTcp(url)).resolves.toBe(true);
+
+    cli.kill('SIGKILL');
+    await once(cli, 'exit');
+    // Prism sees its stdin end and stops its process group; nothing is left listening. Probed with bare
+    // TCP connections: an HTTP request would make an orphan log, and the write to its dead stdout end it.
+    await expect.poll(() => acceptsTcp(url), { timeout: 15_000, interval: 250 }).toBe(false);
   });
 });
