@@ -3,7 +3,8 @@
  * documents the answer it calls for: a body one byte past the operation's limit (413), JSON that
  * does not parse and a body on a GET (400), parameters that break their schemas (400; a content
  * coding nobody accepts, 415), a well-formed id that names nothing (404), a method the path does
- * not serve (405, with `Allow`), and every operation while the target's store is made to fail (503).
+ * not serve (405, with `Allow`), every operation while the target's store is made to fail (503), and
+ * one event past a batch's per-event limit (x-max-event-bytes), which the request survives (2xx).
  */
 import { gzipSync } from 'node:zlib';
 import {
@@ -11,6 +12,7 @@ import {
   defaultMaxBodyBytes,
   type ExampleRequest,
   encodeBody,
+  fitsSchema,
   isJsonMediaType,
   type OperationRef,
   type SpecObject,
@@ -45,6 +47,30 @@ function paddedTo(mediaType: string, body: unknown, bytes: number): string {
       ? encodeBody(mediaType, { ...body, padding })
       : `${encodeBody(mediaType, body)}${mediaType === 'application/x-www-form-urlencoded' ? '&' : ' '}${padding}`;
   return grown('x'.repeat(Math.max(0, bytes - Buffer.byteLength(grown('')))));
+}
+
+/**
+ * A copy of the body whose first event (the first object in its first array of objects, depth-first:
+ * where a batch keeps its events) is grown by a `padding` member to exactly `bytes` bytes of JSON;
+ * undefined for a body with no such array.
+ */
+function withOneEventPaddedTo(body: unknown, bytes: number): unknown {
+  const copy = structuredClone(body);
+  const events = firstArrayOfObjects(copy);
+  if (!events) return undefined;
+  events[0] = JSON.parse(paddedTo('application/json', events[0], bytes));
+  return copy;
+}
+
+function firstArrayOfObjects(value: unknown): unknown[] | undefined {
+  if (value === null || typeof value !== 'object') return undefined;
+  if (Array.isArray(value) && value.length > 0 && value.every((item) => item !== null && typeof item === 'object'))
+    return value;
+  for (const child of Object.values(value)) {
+    const found = firstArrayOfObjects(child);
+    if (found) return found;
+  }
+  return undefined;
 }
 
 /** Text values that break a parameter's schema, as the server would judge them; the first that does. */
@@ -103,6 +129,23 @@ export function edgeCases(operation: OperationRef, base: Base, first: ExampleReq
       encodedBody: paddedTo(mediaType, withBody.body ?? {}, limit + 1),
       expect: '4xx',
     });
+  }
+
+  // One event past the per-event limit (x-max-event-bytes) in a body within its own limit: the spec
+  // says such an event is reported in the answer, so the request as a whole is not refused.
+  const oversizedEvent = requestBody?.limits.maxEventBytes;
+  if (oversizedEvent !== undefined && withBody.mediaType && isJsonMediaType(withBody.mediaType)) {
+    const body = withOneEventPaddedTo(withBody.body, oversizedEvent + 1);
+    const bodyLimit = requestBody?.limits.maxBodyBytes ?? defaultMaxBodyBytes;
+    const schema = (requestBody?.content[withBody.mediaType] as SpecObject | undefined)?.schema as SpecObject;
+    if (body !== undefined && Buffer.byteLength(JSON.stringify(body)) <= bodyLimit && fitsSchema(schema, body))
+      cases.push({
+        ...withBody,
+        kind: 'oversized-event',
+        name: `an event one byte past the per-event limit of ${oversizedEvent} bytes, in a body within its limit`,
+        body,
+        expect: '2xx',
+      });
   }
 
   // JSON that does not parse: under a declared JSON media type, or the JSON label a body-less POST may carry.

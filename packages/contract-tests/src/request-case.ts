@@ -11,6 +11,7 @@ export type CaseKind =
   | 'malformed-body'
   | 'body-on-get'
   | 'too-large'
+  | 'oversized-event'
   | 'unknown-resource'
   | 'unsupported-method'
   | 'store-unavailable'

@@ -110,3 +110,4 @@ export {
   type ReleaseRecord,
 } from './releases.js';
 export { documentedResponse, responseProblems } from './responses.js';
+export { fitsSchema } from './schema-fit.js';
