@@ -2,9 +2,9 @@
 // decoded where the operation declares a `Content-Encoding` header (m1das, for Segment SDKs) and
 // refused with 415 naming the header everywhere else; other codings are refused everywhere.
 import { gzipSync } from 'node:zlib';
-import { apiNames, listOperations, loadDereferenced, type OperationRef, operationUrl } from '@trackspec/specs';
+import { type OperationRef, operationUrl } from '@trackspec/specs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, type TestApp } from './helpers.js';
+import { createTestApp, servedOperations, type TestApp } from './helpers.js';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -12,11 +12,7 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-const operationsWithBodies = apiNames.flatMap((api) =>
-  listOperations(loadDereferenced(api))
-    .filter((operation) => operation.source === 'paths' && operation.requestBody)
-    .map((operation) => ({ api, operation })),
-);
+const operationsWithBodies = servedOperations.filter(({ operation }) => operation.requestBody);
 
 /** A path parameter value the spec admits: its first example or enum value. */
 function pathParams(operation: OperationRef): Record<string, string> {

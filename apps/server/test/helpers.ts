@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { apiNames, listOperations, loadDereferenced, type OperationRef } from '@trackspec/specs';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../src/app.js';
 import type { ServerConfig } from '../src/config.js';
@@ -83,3 +84,10 @@ export async function listStoredEvents(origin: string, api: string): Promise<Sto
   if (response.status !== 200) throw new Error(`admin API answered ${response.status}`);
   return ((await response.json()) as { events: StoredEventJson[] }).events;
 }
+
+/** Every operation the server serves (the specs' `paths`, webhooks left out), with its API's name. */
+export const servedOperations: ReadonlyArray<{ api: string; operation: OperationRef }> = apiNames.flatMap((api) =>
+  listOperations(loadDereferenced(api))
+    .filter((operation) => operation.source === 'paths')
+    .map((operation) => ({ api, operation })),
+);

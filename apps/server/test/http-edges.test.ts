@@ -2,9 +2,9 @@
 // serve is a 405 naming the ones it does (`Allow`), a GET with a body is a 400, and a request the
 // HTTP parser cannot read still gets a problem, never Fastify's default JSON.
 import { connect } from 'node:net';
-import { apiNames, listOperations, loadDereferenced, operationUrl } from '@trackspec/specs';
+import { operationUrl } from '@trackspec/specs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, type TestApp } from './helpers.js';
+import { createTestApp, servedOperations, type TestApp } from './helpers.js';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -12,11 +12,7 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-const operations = apiNames.flatMap((api) =>
-  listOperations(loadDereferenced(api))
-    .filter((operation) => operation.source === 'paths')
-    .map((operation) => ({ api, operation })),
-);
+const operations = servedOperations;
 const pathParams = (names: string[]) => Object.fromEntries(names.map((name) => [name, '1']));
 const urlOf = ({ api, operation }: (typeof operations)[number]) => {
   const names = operation.parameters.filter((parameter) => parameter.in === 'path').map(({ name }) => String(name));

@@ -2,6 +2,7 @@
 // JSON Schema 2020-12), including JSON carried inside strings (contentSchema, e.g. Dito's `event`).
 import { describe, expect, it } from 'vitest';
 import { apis, collectExamples, createAjv, loadDereferenced } from '../src/index.js';
+import { jsonInStringSchema } from './json-in-string-schema.js';
 
 const ajv = createAjv();
 
@@ -21,16 +22,7 @@ describe.each(apis.map((api) => [api.name]))('%s examples', (name) => {
 });
 
 describe('contentSchema is asserted, not just annotated', () => {
-  const validate = ajv.compile({
-    type: 'object',
-    properties: {
-      event: {
-        type: 'string',
-        contentMediaType: 'application/json',
-        contentSchema: { type: 'object', required: ['action'], properties: { action: { type: 'string' } } },
-      },
-    },
-  });
+  const validate = ajv.compile(jsonInStringSchema);
 
   it.each([
     ['valid JSON content', '{"action":"comprou"}', true, undefined],

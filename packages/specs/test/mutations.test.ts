@@ -14,6 +14,7 @@ import {
 } from '../src/index.js';
 import { mutationKinds } from '../src/mutation-kinds.js';
 import { defaultMutationLimit, type Mutation, schemaBreakingMutations } from '../src/mutations.js';
+import { jsonInStringSchema } from './json-in-string-schema.js';
 
 const asserting = createAjv();
 // As in the contract suite: judged with standard semantics, embedded JSON confirmed by the asserting validator.
@@ -334,16 +335,7 @@ describe('on hand-written schemas', () => {
   });
 
   describe('JSON carried in a string (contentSchema)', () => {
-    const schema = {
-      type: 'object',
-      properties: {
-        event: {
-          type: 'string',
-          contentMediaType: 'application/json',
-          contentSchema: { type: 'object', required: ['action'], properties: { action: { type: 'string' } } },
-        },
-      },
-    };
+    const schema = jsonInStringSchema;
     const body = { event: '{"action":"bought"}' };
 
     it('mutates inside it, written back as JSON, flagged as seen only where contentSchema is asserted', () => {

@@ -65,6 +65,12 @@ function toNewEvent(api: string, source: string, event: ReceivedEvent): NewEvent
   };
 }
 
+/** The event without the copy of the write key Segment's browser SDK puts in it. */
+function withoutWriteKey<E extends object>(event: E): E {
+  const { writeKey: _credential, ...rest } = event as E & { writeKey?: unknown };
+  return rest as E;
+}
+
 /** Segment's browser SDK names the type by its first letter (`/v1/t`). */
 const browserCallTypes = { p: 'page', t: 'track', i: 'identify', g: 'group' } as const;
 
@@ -103,7 +109,7 @@ export const m1dasHandlers = typedHandlers<m1das.operations>((context) => {
 
     async ingestBrowserEvent(input) {
       // The router has taken the credential (header, Basic, query, else the body's writeKey); it is not an event field.
-      const { writeKey: _credential, ...event } = input.body;
+      const event = withoutWriteKey(input.body);
       await storeOne(authenticatedSource(input).id, event, browserCallTypes[input.params['segment-call']]);
       return { status: 200, body: { ok: true } };
     },
@@ -123,8 +129,8 @@ export const m1dasHandlers = typedHandlers<m1das.operations>((context) => {
     // An event counts its bytes as sent: within a body no bigger than the limit, none can exceed it.
     const someMayBeTooLarge = (bodyBytes ?? Number.POSITIVE_INFINITY) > maxEventBytes;
     for (const item of request.batch) {
-      // The browser SDK repeats the write key in every event: a credential, never stored.
-      const { writeKey: _credential, ...sent } = item as typeof item & { writeKey?: unknown };
+      // The browser SDK repeats the write key in every event: a credential, never stored (copied only then).
+      const sent = 'writeKey' in item ? withoutWriteKey(item) : item;
       const merged = request.context ? { ...sent, context: { ...request.context, ...sent.context } } : sent;
       const event = normalizeEvent(merged, receivedAt, request.sentAt);
       if (someMayBeTooLarge && Buffer.byteLength(JSON.stringify(item)) > maxEventBytes) {
