@@ -13,6 +13,7 @@ import { docsPlugin } from './docs.js';
 import { answerUnreadableRequest, registerErrorHandling } from './error-handling.js';
 import { handlerFactories } from './handlers/index.js';
 import { createSnowflake } from './ids/snowflake.js';
+import { registerLingeringClose } from './lingering-close.js';
 import { countingStore, instrumentRequests, type Metrics } from './metrics.js';
 import { mountApi } from './openapi/router.js';
 import { credentialLocations, urlRedactor } from './redact.js';
@@ -53,6 +54,7 @@ export async function buildApp({
   });
   registerBodyParsers(app);
   registerErrorHandling(app);
+  registerLingeringClose(app, config.lingeringClose);
   if (metrics) instrumentRequests(app, metrics);
   const store = metrics ? countingStore(bareStore, metrics) : bareStore;
 

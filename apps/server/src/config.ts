@@ -10,6 +10,7 @@ import { dirname, resolve } from 'node:path';
 import { apiNames, createAjv, defaultMaxBodyBytes, type ErrorObject } from '@trackspec/specs';
 import { parse } from 'yaml';
 import configSchema from './config.schema.json' with { type: 'json' };
+import type { LingeringCloseLimits } from './lingering-close.js';
 import type { MetricsConfig } from './metrics.js';
 import type { PostgresStoreOptions } from './storage/postgres-event-store.js';
 
@@ -51,6 +52,8 @@ export interface ServerConfig {
   basePaths: Record<string, string>;
   defaultBodyLimit: number;
   shutdownDrainMs: number;
+  /** Bounds on reading and discarding the rest of a body refused before it was read whole (src/lingering-close.ts). */
+  lingeringClose: LingeringCloseLimits;
   announceCredentials: boolean;
   sources: SourceConfig[];
   /** Prometheus metrics on their own listener (`GET /metrics`); absent: none. Host defaults to loopback. */

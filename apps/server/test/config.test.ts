@@ -52,6 +52,7 @@ describe('a good config', () => {
       defaultBodyLimit: 1024 * 1024,
       sqlite: { busyTimeoutMs: 2000 },
       shutdownDrainMs: 2000,
+      lingeringClose: { timeMs: 30_000, idleTimeoutMs: 5_000, maxBytes: 64 * 1024 * 1024 },
       announceCredentials: false,
       sources: [],
     });

@@ -29,6 +29,7 @@ export const testConfig = (database: string): ServerConfig => ({
   sqlite: { busyTimeoutMs: 2000 },
   announceCredentials: false,
   shutdownDrainMs: 0,
+  lingeringClose: { timeMs: 30_000, idleTimeoutMs: 5_000, maxBytes: 64 * 1024 * 1024 },
   sources: [
     { id: 'shop', api: 'm1das', keys: ['keyId:keySecret'] },
     { id: 'blog', api: 'm1das', keys: ['blogKey:blogSecret'] },

@@ -5,6 +5,16 @@
  */
 
 export { freePort, type Mocks, startMocks } from '@trackspec/mocks';
+export {
+  type BodyClient,
+  type BodyFraming,
+  type BodyOutcome,
+  type BodyRequest,
+  bodyClients,
+  bodyFramings,
+  describeOutcome,
+  sendBody,
+} from './body-senders.js';
 export { type PostgresCluster, postgresBinDir, type StartPostgresOptions, startPostgres } from './postgres.js';
 export { type StartProxiesOptions, startProxies } from './prism-proxies.js';
 export { type RoundRobinProxy, startRoundRobinProxy } from './round-robin-proxy.js';
