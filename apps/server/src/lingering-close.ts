@@ -50,17 +50,21 @@ function lingerAfterAnswer(request: IncomingMessage, limits: LingeringCloseLimit
   let discarded = 0;
   let bodyEnded = false;
   let answerFlushed = false;
+  // Its own timers, not the socket's timeout: the HTTP parser reads the socket out of JavaScript's sight.
+  const deadline = setTimeout(() => close(), limits.timeMs).unref();
+  const idle = setTimeout(() => close(), limits.idleTimeoutMs).unref();
   const close = () => {
     clearTimeout(deadline);
+    clearTimeout(idle);
     lingering.delete(socket);
     socket.destroy();
   };
   const closeWhenDone = () => {
     if (bodyEnded && answerFlushed) close();
   };
-  const deadline = setTimeout(close, limits.timeMs).unref();
   socket.once('close', () => {
     clearTimeout(deadline);
+    clearTimeout(idle);
     lingering.delete(socket);
   });
 
@@ -73,6 +77,7 @@ function lingerAfterAnswer(request: IncomingMessage, limits: LingeringCloseLimit
   body.on('data', (chunk: Buffer) => {
     discarded += chunk.length;
     if (discarded > limits.maxBytes) close();
+    else idle.refresh();
   });
   body.once('end', () => {
     bodyEnded = true;
@@ -80,7 +85,6 @@ function lingerAfterAnswer(request: IncomingMessage, limits: LingeringCloseLimit
   });
   body.resume();
 
-  socket.setTimeout(limits.idleTimeoutMs, close);
   socket.destroySoon = () => {
     socket.end(() => {
       answerFlushed = true;
