@@ -36,7 +36,11 @@ export default defineConfig({
       // Adding a sixth API from a fixture, end to end (it runs the prism-mocks project on a copy of the registry).
       ...(process.env.CONTRACT_TARGET
         ? []
-        : [{ extends: true as const, test: { name: 'add-an-api', include: ['test/add-api.test.ts'] } }]),
+        : [
+            { extends: true as const, test: { name: 'add-an-api', include: ['test/add-api.test.ts'] } },
+            // The typed client against a server of its own (it starts one).
+            { extends: true as const, test: { name: 'client-on-server', include: ['test/client-over-limit.test.ts'] } },
+          ]),
     ],
   },
 });
