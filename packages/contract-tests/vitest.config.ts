@@ -38,8 +38,14 @@ export default defineConfig({
         ? []
         : [
             { extends: true as const, test: { name: 'add-an-api', include: ['test/add-api.test.ts'] } },
-            // The typed client against a server of its own (it starts one).
-            { extends: true as const, test: { name: 'client-on-server', include: ['test/client-over-limit.test.ts'] } },
+            // Files that bring their own server: the typed client against a real one, failure messages against a wrong one.
+            {
+              extends: true as const,
+              test: {
+                name: 'own-server',
+                include: ['test/client-over-limit.test.ts', 'test/failure-messages.test.ts'],
+              },
+            },
           ]),
     ],
   },

@@ -8,7 +8,7 @@ import type { Ajv2020 } from 'ajv/dist/2020.js';
 import { deriveCases, type RequestCase } from './cases.js';
 import { checkAnswer } from './check.js';
 import { Coverage } from './coverage.js';
-import { sendRaw, sendWithClient } from './send.js';
+import { type Answer, describeRequest, sendRaw, sendWithClient, transportErrorOf } from './send.js';
 import { type Target, whyLeftOut } from './target.js';
 
 export interface CaseResult {
@@ -38,7 +38,12 @@ export async function sendCase(api: string, target: Target, request: RequestCase
     : sendRaw(baseUrl, credentials, request, target.secondSourceCredentials?.[api]);
 }
 
-/** Sends one case, records the documented status it got, and returns what is wrong with the answer. */
+/**
+ * Sends one case, records the documented status it got, and returns what is wrong with the answer.
+ * Each failure names the request (operation, case, size and nesting of its body) and says what came
+ * back: the status and the start of the body, or the transport error in place of an answer, so that
+ * a CI log tells the cause without a rerun.
+ */
 export async function checkCase(
   api: string,
   target: Target,
@@ -46,10 +51,18 @@ export async function checkCase(
   coverage: Coverage,
   ajv: Ajv2020,
 ): Promise<string[]> {
-  const answer = await sendCase(api, target, request);
+  let answer: Answer;
+  try {
+    answer = await sendCase(api, target, request);
+  } catch (error) {
+    return [`${describeRequest(api, request)}: no answer, transport error ${transportErrorOf(error)}`];
+  }
   const documented = documentedResponse(request.operation.operation, answer.status);
   if (documented) coverage.record(api, request.operation.operationId, documented.key);
-  return checkAnswer(request, answer, ajv);
+  const problems = checkAnswer(request, answer, ajv);
+  if (problems.length === 0) return [];
+  const got = `answered ${answer.status} ${JSON.stringify(answer.body)?.slice(0, 200) ?? '(no body)'}`;
+  return problems.map((problem) => `${problem} — ${describeRequest(api, request)} ${got}`);
 }
 
 // Cases are derived once per API and process (the specs do not change under it), with standard JSON

@@ -3,7 +3,9 @@ import { request as httpsRequest } from 'node:https';
 import {
   credentialsToSend,
   encodeBody,
+  isJsonMediaType,
   type JsonObject,
+  jsonDepth,
   type OutgoingRequest,
   operationBaseUrl,
   operationUrl,
@@ -26,6 +28,26 @@ export interface Violation {
   location: string[];
   severity: string;
   message: string;
+}
+
+/** The request of a case, for a failure message: API, operation, case, and its body's size and nesting. */
+export function describeRequest(api: string, request: RequestCase): string {
+  const { operation } = request;
+  const encoded = request.encodedBody ?? (request.mediaType ? encodeBody(request.mediaType, request.body) : undefined);
+  const bytes = encoded === undefined ? 0 : typeof encoded === 'string' ? Buffer.byteLength(encoded) : encoded.length;
+  const text = typeof encoded === 'string' ? encoded : undefined;
+  const depth =
+    text !== undefined && request.mediaType && isJsonMediaType(request.mediaType) ? `, depth ${jsonDepth(text)}` : '';
+  const body = encoded === undefined ? 'no body' : `${bytes} bytes${depth}`;
+  return `${api} ${operation.operationId} (${operation.method.toUpperCase()} ${operation.path}, ${request.name}; ${body})`;
+}
+
+/** The code of a transport error (`EPIPE`, `ECONNRESET`, …), which fetch keeps in its `cause`. */
+export function transportErrorOf(error: unknown): string {
+  const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+  const code = cause?.code ?? (error as { code?: string }).code;
+  const message = cause?.message ?? (error as Error).message;
+  return code ? `${code} (${message})` : String(message);
 }
 
 /** Headers by lower-case name. */

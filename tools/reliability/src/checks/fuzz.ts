@@ -129,21 +129,40 @@ function requestArbitrary(api: string, operation: OperationRef, server: ServerPr
     .filter((request) => !request.body || ajv.validate(content[request.mediaType!]!.schema, request.body));
 }
 
+/** What came back for one request, and what was sent: a transport error takes the answer's place. */
+interface FuzzAnswer {
+  status: number;
+  mediaType: string;
+  body: unknown;
+  /** The start of the answer's body as text. */
+  bodyStart: string;
+  /** `EPIPE`, `ECONNRESET`, …: the request got no answer. */
+  transportError?: string;
+  /** The body's size in bytes and JSON nesting (0 without a body). */
+  sent: { bytes: number; depth: number };
+}
+
 async function send(
   server: ServerProcess,
   api: string,
   operation: OperationRef,
   request: FuzzRequest,
-): Promise<{ status: number; mediaType: string; body: unknown }> {
+): Promise<FuzzAnswer> {
   const url = operationUrl(server.urls[api]!, operation, request.pathParams);
   for (const [name, value] of Object.entries(request.query)) url.searchParams.set(name, value);
   const headers: Record<string, string> = { ...request.headers };
   if (request.mediaType) headers['content-type'] = request.mediaType;
-  const response = await fetch(url, {
-    method: operation.method.toUpperCase(),
-    headers,
-    body: request.mediaType && request.body !== undefined ? encodeBody(request.mediaType, request.body) : undefined,
-  });
+  const encoded =
+    request.mediaType && request.body !== undefined ? encodeBody(request.mediaType, request.body) : undefined;
+  const sent = { bytes: encoded === undefined ? 0 : Buffer.byteLength(encoded), depth: nestingOf(request) };
+  let response: Response;
+  try {
+    response = await fetch(url, { method: operation.method.toUpperCase(), headers, body: encoded });
+  } catch (error) {
+    const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+    const transportError = cause?.code ?? cause?.message ?? String(error);
+    return { status: 0, mediaType: '', body: undefined, bodyStart: '', transportError, sent };
+  }
   const text = await response.text();
   const mediaType = (response.headers.get('content-type') ?? '').split(';')[0]!.trim();
   let parsed: unknown = text || undefined;
@@ -152,7 +171,34 @@ async function send(
   } catch {
     // checked below: the spec's schema will not match
   }
-  return { status: response.status, mediaType, body: parsed };
+  return { status: response.status, mediaType, body: parsed, bodyStart: text.slice(0, 200), sent };
+}
+
+/** The deepest JSON nesting of a body: the body itself, or the JSON its fields carry (Dito's `event`). */
+function nestingOf(request: FuzzRequest): number {
+  if (request.body === undefined) return 0;
+  const texts = [
+    JSON.stringify(request.body),
+    ...Object.values(request.body).filter((value) => typeof value === 'string'),
+  ];
+  return Math.max(...texts.map((text) => jsonDepth(text as string)));
+}
+
+/** What came back, for a failure message: the status and the start of the body, or the transport error. */
+function describeAnswer(answer: FuzzAnswer): string {
+  return answer.transportError
+    ? `no answer, transport error ${answer.transportError}`
+    : `got ${answer.status} ${answer.bodyStart || '(no body)'}`;
+}
+
+/** A fast-check failure in a few lines, each cut short: a counterexample can be megabytes of body. */
+function shortPropertyFailure(error: Error): string {
+  return error.message
+    .split('\n')
+    .filter((line) => line.trim() !== '')
+    .slice(0, 8)
+    .map((line) => (line.length > 300 ? `${line.slice(0, 300)}…` : line))
+    .join(' ');
 }
 
 export interface FuzzOptions {
@@ -256,18 +302,19 @@ export async function runFuzz(server: ServerProcess, options: FuzzOptions): Prom
     failures: [],
     sweep: { within: 0, pastDepth: 0, pastSize: 0 },
   };
-  const record = (
-    label: string,
-    answer: { status: number; mediaType: string; body: unknown },
-    operation: OperationRef,
-    expect: '2xx' | '4xx',
-  ) => {
+  const record = (label: string, answer: FuzzAnswer, operation: OperationRef, expect: '2xx' | '4xx') => {
+    const at = `${label} (${operation.operationId}, ${answer.sent.bytes} bytes, depth ${answer.sent.depth})`;
+    if (answer.transportError) {
+      if (result.failures.length < 20) result.failures.push(`${at}: expected ${expect}, ${describeAnswer(answer)}`);
+      return false;
+    }
     count(result, answer.status);
     const problems = responseProblems(operation.operation, answer, ajv);
     const expectedClass = expect === '2xx' ? 2 : 4;
     if (Math.floor(answer.status / 100) !== expectedClass)
-      problems.unshift(`expected ${expect}, got ${answer.status}: ${JSON.stringify(answer.body)?.slice(0, 200)}`);
-    if (problems.length && result.failures.length < 20) result.failures.push(`${label}: ${problems.join('; ')}`);
+      problems.unshift(`expected ${expect}, ${describeAnswer(answer)}`);
+    else if (problems.length) problems.push(describeAnswer(answer));
+    if (problems.length && result.failures.length < 20) result.failures.push(`${at}: ${problems.join('; ')}`);
     return problems.length === 0;
   };
   const sweepRuns = options.sweepPerOperation ?? 12;
@@ -307,11 +354,11 @@ export async function runFuzz(server: ServerProcess, options: FuzzOptions): Prom
             const at = `${label} ${kind} sweep (depth ${Math.min(depth, maxDepth + 1)}/${maxDepth}, ${sent}/${maxBytes} bytes)`;
             if (sent > maxBytes) {
               result.sweep.pastSize++;
-              return record(at, answer, operation, '4xx') && expectStatus(at, answer.status, 413);
+              return record(at, answer, operation, '4xx') && expectStatus(at, answer, 413);
             }
             if (depth > maxDepth) {
               result.sweep.pastDepth++;
-              return record(at, answer, operation, '4xx') && expectStatus(at, answer.status, 400);
+              return record(at, answer, operation, '4xx') && expectStatus(at, answer, 400);
             }
             result.sweep.within++;
             // Within the limits: accepted exactly when the grown body is still valid (a bounded string may not be).
@@ -321,13 +368,12 @@ export async function runFuzz(server: ServerProcess, options: FuzzOptions): Prom
         { numRuns: sweepRuns, seed, endOnFailure: true },
       )
       .catch((error: Error) => {
-        if (result.failures.length < 20)
-          result.failures.push(`${label} limit sweep: ${error.message.split('\n').slice(0, 6).join(' ')}`);
+        if (result.failures.length < 20) result.failures.push(`${label} limit sweep: ${shortPropertyFailure(error)}`);
       });
   };
-  const expectStatus = (label: string, status: number, expected: number) => {
-    if (status === expected) return true;
-    if (result.failures.length < 20) result.failures.push(`${label}: expected ${expected}, got ${status}`);
+  const expectStatus = (label: string, answer: FuzzAnswer, expected: number) => {
+    if (answer.status === expected) return true;
+    if (result.failures.length < 20) result.failures.push(`${label}: expected ${expected}, ${describeAnswer(answer)}`);
     return false;
   };
   const perApi: string[] = [];
@@ -386,8 +432,7 @@ export async function runFuzz(server: ServerProcess, options: FuzzOptions): Prom
           { numRuns: runsPerOperation, seed, endOnFailure: true },
         )
         .catch((error: Error) => {
-          if (result.failures.length < 20)
-            result.failures.push(`${label}: ${error.message.split('\n').slice(0, 6).join(' ')}`);
+          if (result.failures.length < 20) result.failures.push(`${label}: ${shortPropertyFailure(error)}`);
         });
       if (operation.requestBody) await sweepLimits(api, operation, label);
     }
