@@ -5,7 +5,7 @@
  */
 import type { Socket } from 'node:net';
 import type { FastifyInstance } from 'fastify';
-import { HttpProblem, notFound, sendProblem } from './problems.js';
+import { HttpProblem, notFound, sendProblem, serviceUnavailable } from './problems.js';
 import { StoreUnavailableError } from './storage/event-store.js';
 
 export function registerErrorHandling(app: FastifyInstance): void {
@@ -20,9 +20,7 @@ export function registerErrorHandling(app: FastifyInstance): void {
 function toHttpProblem(error: unknown): HttpProblem {
   if (error instanceof HttpProblem) return error;
   if (error instanceof StoreUnavailableError)
-    return new HttpProblem(503, 'The event store is unavailable; nothing was stored. Retry later.', {
-      headers: { 'retry-after': '1' },
-    });
+    return serviceUnavailable('The event store is unavailable; nothing was stored. Retry later.');
   const fastifyError = error as { statusCode?: number; code?: string };
   const code = fastifyError.code ?? '';
   if (code === 'FST_ERR_CTP_BODY_TOO_LARGE')

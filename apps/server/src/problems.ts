@@ -43,9 +43,10 @@ export class HttpProblem extends Error {
   constructor(
     status: number,
     detail: string,
-    options: { errors?: FieldError[]; headers?: Record<string, string> } = {},
+    options: { errors?: FieldError[]; headers?: Record<string, string>; cause?: unknown } = {},
   ) {
-    super(detail);
+    // The cause goes to the log (pino prints causes), never into the answer.
+    super(detail, options.cause === undefined ? undefined : { cause: options.cause });
     this.status = status;
     this.errors = options.errors;
     this.headers = options.headers ?? {};
@@ -79,6 +80,11 @@ export function methodNotAllowed(request: FastifyRequest, allow: readonly string
     `${request.method} is not served at ${request.url.split('?')[0]}; it serves ${allow.join(', ')}.`,
     { headers: { allow: allow.join(', ') } },
   );
+}
+
+/** The store cannot do it now: 503 with the Retry-After (seconds) that the shared ServiceUnavailable response promises. */
+export function serviceUnavailable(detail: string, cause?: unknown): HttpProblem {
+  return new HttpProblem(503, detail, { headers: { 'retry-after': '1' }, cause });
 }
 
 export function notFound(request: FastifyRequest): HttpProblem {

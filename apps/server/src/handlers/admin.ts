@@ -3,9 +3,25 @@
  * router has authenticated it: the token is the key of the admin API's one source); probes at the root.
  */
 import type { admin } from '@trackspec/types';
-import { HttpProblem, invalidRequest } from '../problems.js';
-import { InvalidCursorError } from '../storage/event-store.js';
+import { HttpProblem, invalidRequest, serviceUnavailable } from '../problems.js';
+import { InvalidCursorError, StoreUnavailableError } from '../storage/event-store.js';
+import { StoreNotWritableError, type WriteFailureReason } from '../storage/write-health.js';
 import { typedHandlers } from './context.js';
+
+/**
+ * Readiness's 503 says why in these words, never the database's own message (5xx details stay inside).
+ * specs/admin's NotReady response shows each as an example; test/handlers/admin.test.ts compares them.
+ */
+export function notReadyDetail(reason: WriteFailureReason): string {
+  return `Not ready: ${notReadyBecause[reason]}, so no event can be stored now. Retry later.`;
+}
+
+const notReadyBecause = {
+  'disk-full': "the disk of the event store's database is full",
+  'database-unreachable': "the event store's database cannot be reached",
+  'lease-lost': 'this replica no longer holds its worker-id lease (it expired, or another replica took it)',
+  'write-failed': 'writes to the event store fail (for example its database is locked or busy)',
+} satisfies Record<WriteFailureReason, string>;
 
 export const adminHandlers = typedHandlers<admin.operations>((context) => ({
   async listEvents(input) {
@@ -31,7 +47,13 @@ export const adminHandlers = typedHandlers<admin.operations>((context) => ({
     return { status: 200, body: { status: 'ok' } };
   },
   async getReadiness() {
-    await context.store.ping();
+    try {
+      await context.store.ping();
+    } catch (error) {
+      if (!(error instanceof StoreUnavailableError)) throw error;
+      const reason = error instanceof StoreNotWritableError ? error.reason : 'write-failed';
+      throw serviceUnavailable(notReadyDetail(reason), error);
+    }
     return { status: 200, body: { status: 'ready' } };
   },
 }));

@@ -40,6 +40,7 @@ export class EventDatabase {
   private readonly findMessageKeyById: Database.Statement;
   private readonly findById: Database.Statement;
   private readonly readCheck: Database.Statement;
+  private readonly probeWrite: Database.Statement;
   /** List statements keyed by the set of filters used, each prepared once. */
   private readonly listStatements = new Map<string, Database.Statement>();
   private readonly dedupe: DedupeWindow;
@@ -67,6 +68,9 @@ export class EventDatabase {
     this.findMessageKeyById = db.prepare('SELECT source, message_id FROM events WHERE id = ?').raw();
     this.findById = db.prepare(`SELECT ${SELECT_COLUMNS} FROM events WHERE id = ?`);
     this.readCheck = db.prepare('SELECT id FROM events ORDER BY id DESC LIMIT 1');
+    this.probeWrite = db.prepare(
+      'INSERT INTO write_probe (id, probed_at) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET probed_at = excluded.probed_at',
+    );
     this.dedupe = loadDedupeWindow(db, dedupeWindow);
   }
 
@@ -207,6 +211,22 @@ export class EventDatabase {
     try {
       this.begin.run();
       this.rollback.run();
+    } catch (error) {
+      this.abandonOpenTransaction();
+      throw error;
+    }
+  }
+
+  /**
+   * Readiness's write while appends fail: its own row rewritten in a committed transaction, which needs the
+   * write lock and room for the WAL as an append does. Writes no event; throws as an append would.
+   */
+  probe(): void {
+    this.abandonOpenTransaction();
+    this.begin.run();
+    try {
+      this.probeWrite.run(new Date().toISOString());
+      this.commit.run();
     } catch (error) {
       this.abandonOpenTransaction();
       throw error;

@@ -116,7 +116,11 @@ export interface EventStore {
    */
   list(filter: EventFilter): Promise<EventPage>;
   get(id: string): Promise<StoredEvent | undefined>;
-  /** Resolves when the store can read and write (readiness probe); rejects with StoreUnavailableError otherwise. */
+  /**
+   * Resolves when the store can read and write (readiness probe); rejects with StoreUnavailableError otherwise
+   * (a StoreNotWritableError, write-health.ts, says why). After a write has failed, resolves only once a
+   * write has committed again: the store then probes with a small real write of its own.
+   */
   ping(): Promise<void>;
   /** Finishes pending writes, then releases the store; later calls reject. */
   close(): Promise<void>;

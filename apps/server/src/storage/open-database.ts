@@ -35,6 +35,12 @@ const MIGRATIONS: readonly string[] = [
   `DROP INDEX events_message_id_source;
    DROP INDEX events_api;
    DROP INDEX events_type;`,
+  // Readiness's own row: while appends fail, the probe rewrites it in a committed transaction (a real
+  // write, needing the write lock and WAL space as an append does) to learn when writes work again.
+  `CREATE TABLE write_probe (
+     id        INTEGER PRIMARY KEY CHECK (id = 1),
+     probed_at TEXT NOT NULL
+   );`,
 ];
 
 export const SQLITE_SCHEMA_VERSION = MIGRATIONS.length;

@@ -26,6 +26,7 @@ import {
   type StoredEvent,
   StoreUnavailableError,
 } from './event-store.js';
+import { postgresFailureReason } from './postgres-failure-reason.js';
 import { WorkerLease } from './postgres-lease.js';
 import {
   COPY_EVENT_COLUMNS,
@@ -42,6 +43,7 @@ import {
   toStoredEvent,
 } from './postgres-rows.js';
 import { maintainKeyPartitions, migrate } from './postgres-schema.js';
+import { WriteHealth } from './write-health.js';
 
 export interface PostgresTlsOptions {
   /** PEM file of the CA that signed the server's certificate (default: the system's CAs). */
@@ -224,6 +226,7 @@ class PostgresStore implements PostgresEventStore {
   private closing: Promise<void> | undefined;
   private readonly maintenanceTimer: NodeJS.Timeout;
   private maintaining: Promise<{ created: string[]; dropped: string[] }> | undefined;
+  private readonly writes = new WriteHealth({ reasonOf: postgresFailureReason, probe: () => this.probeWrite() });
   private readonly counters: PostgresStoreStats = {
     appendCalls: 0,
     transactions: 0,
@@ -279,9 +282,19 @@ class PostgresStore implements PostgresEventStore {
     return rows[0] && toStoredEvent(rows[0]);
   }
 
+  /**
+   * Asks the database whether this replica holds its lease (a read, which writes need too: a replica whose
+   * lease another took cannot write); after a failed append, a probe write instead (write-health.ts).
+   */
   async ping(): Promise<void> {
-    this.assertWritable();
-    await this.read('SELECT 1', []);
+    this.assertOpen();
+    await this.writes.ready(async () => {
+      this.lease.assertHeld();
+      await this.readPool.query('SELECT trackspec_lease_day($1::smallint, $2::uuid)', [
+        this.lease.workerId,
+        this.lease.holder,
+      ]);
+    });
   }
 
   renewLease(): Promise<void> {
@@ -321,6 +334,21 @@ class PostgresStore implements PostgresEventStore {
     return { ...this.counters };
   }
 
+  /**
+   * Readiness's write while appends fail: under the lease check, the probe table emptied and one row written,
+   * in one committed transaction on a write connection (one simple query is one transaction). TRUNCATE makes
+   * the row need a fresh page, as an event does (see the migration). Values are ours: an integer and a uuid.
+   */
+  private async probeWrite(): Promise<void> {
+    this.assertWritable();
+    const { workerId, holder } = this.lease;
+    await this.writePool.query(
+      `SELECT trackspec_lease_day(${workerId}::smallint, '${holder}'::uuid);
+       TRUNCATE write_probes;
+       INSERT INTO write_probes (worker_id, probed_at) VALUES (${workerId}, now())`,
+    );
+  }
+
   /** Starts a transaction for everything queued on each free write connection. */
   private flush(): void {
     while (this.pending.length > 0 && this.writing < this.writeConnections) {
@@ -350,9 +378,11 @@ class PostgresStore implements PostgresEventStore {
         error instanceof StoreUnavailableError
           ? error
           : new StoreUnavailableError(`could not store events: ${messageOf(error)}`, { cause: error });
+      this.writes.failed(failure);
       for (const { reject } of appends) reject(failure);
       return;
     }
+    this.writes.committed();
     this.counters.transactions += 1;
     let row = 0;
     for (const { count, resolve } of appends) {

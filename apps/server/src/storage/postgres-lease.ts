@@ -10,6 +10,7 @@ import { hostname } from 'node:os';
 import type pg from 'pg';
 import { messageOf } from './error-message.js';
 import { StoreUnavailableError } from './event-store.js';
+import { StoreNotWritableError } from './write-health.js';
 
 export interface LeaseOptions {
   /** How long a lease lasts without renewal; another replica may take the id after that. */
@@ -28,8 +29,9 @@ const RELEASE_GUARD_MS = 2_000;
 
 export class WorkerLease {
   private validUntil = 0;
-  private lost: StoreUnavailableError | undefined;
-  private lastFailure: string | undefined;
+  private lost: StoreNotWritableError | undefined;
+  /** Why the last renewal failed (none since it last succeeded). */
+  private lastFailure: unknown;
   private renewTimer: NodeJS.Timeout | undefined;
   private renewing: Promise<void> | undefined;
   private released = false;
@@ -68,10 +70,12 @@ export class WorkerLease {
   assertHeld(): void {
     if (this.lost) throw this.lost;
     if (this.released) throw new StoreUnavailableError('the worker-id lease has been released (store closing)');
-    if (performance.now() >= this.validUntil)
-      throw new StoreUnavailableError(
-        `the worker-id lease (worker ${this.workerId}) could not be renewed: ${this.lastFailure ?? 'renewal overdue'}`,
-      );
+    if (performance.now() < this.validUntil) return;
+    const message = `the worker-id lease (worker ${this.workerId}) could not be renewed`;
+    // Why the renewal failed (the database unreachable, say) is why the store cannot write.
+    if (this.lastFailure !== undefined)
+      throw new StoreUnavailableError(`${message}: ${messageOf(this.lastFailure)}`, { cause: this.lastFailure });
+    throw new StoreNotWritableError('lease-lost', `${message}: renewal overdue`);
   }
 
   /** Ends the lease (the id becomes free after a short guard). Idempotent; failures only mean it expires by itself. */
@@ -119,19 +123,22 @@ export class WorkerLease {
           this.validUntil = sentAt + this.safeTtlMs;
           this.lastFailure = undefined;
         } else {
-          this.lost = new StoreUnavailableError(
+          this.lost = new StoreNotWritableError(
+            'lease-lost',
             `the worker-id lease (worker ${this.workerId}) was taken by another replica after it expired; restart this replica`,
           );
           this.options.onProblem?.(this.lost.message);
         }
       } catch (error) {
-        this.lastFailure = messageOf(error);
-        this.options.onProblem?.(`cannot renew the worker-id lease (worker ${this.workerId}): ${this.lastFailure}`);
+        this.lastFailure = error;
+        this.options.onProblem?.(`cannot renew the worker-id lease (worker ${this.workerId}): ${messageOf(error)}`);
       } finally {
         this.renewing = undefined;
       }
       // After a failure, try again soon: the store refuses writes until a renewal succeeds.
-      this.scheduleRenewal(this.lastFailure ? Math.min(1_000, this.options.ttlMs / 10) : this.options.ttlMs / 3);
+      this.scheduleRenewal(
+        this.lastFailure !== undefined ? Math.min(1_000, this.options.ttlMs / 10) : this.options.ttlMs / 3,
+      );
     })();
     return this.renewing;
   }

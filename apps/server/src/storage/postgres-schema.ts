@@ -64,6 +64,14 @@ const MIGRATIONS: readonly string[] = [
      END IF;
      RETURN (now() AT TIME ZONE 'UTC')::date;
    END $$;`,
+  `-- Readiness's scratch table: while a replica's appends fail, its probe empties it and writes one row
+   -- (which replica, when) in a committed transaction, to learn when writes work again. Emptied each time
+   -- (TRUNCATE gives it a new, empty file), so the row needs a fresh page of disk as an event does: a row
+   -- rewritten in place could fit in its page's free space while the disk is full.
+   CREATE TABLE write_probes (
+     worker_id smallint NOT NULL,
+     probed_at timestamptz NOT NULL
+   );`,
 ];
 
 export const POSTGRES_SCHEMA_VERSION = MIGRATIONS.length;

@@ -29,7 +29,9 @@ import {
   StoreUnavailableError,
 } from './event-store.js';
 import { isFilePath, openEventDatabase } from './open-database.js';
+import { sqliteFailureReason } from './sqlite-failure-reason.js';
 import { lockForThisServer, type ServerLock } from './sqlite-server-lock.js';
+import { WriteHealth } from './write-health.js';
 import { WriterConnection } from './writer-connection.js';
 import type { WriterSettings } from './writer-protocol.js';
 
@@ -107,6 +109,7 @@ class SqliteStore implements SqliteEventStore {
   private closing: Promise<void> | undefined;
   private observer: StoreObserver | undefined;
   private dedupeSize = 0;
+  private readonly writes: WriteHealth;
   private readonly counters: SqliteStoreStats = {
     appendCalls: 0,
     transactions: 0,
@@ -121,6 +124,10 @@ class SqliteStore implements SqliteEventStore {
     private readonly lock: ServerLock | undefined,
   ) {
     this.writer = new WriterConnection(settings, (error) => this.failPending(error), writerEntry);
+    this.writes = new WriteHealth({
+      reasonOf: sqliteFailureReason,
+      probe: () => this.writer.call({ kind: 'probe' }),
+    });
   }
 
   async append(events: readonly NewEvent[]): Promise<AppendResult[]> {
@@ -153,13 +160,10 @@ class SqliteStore implements SqliteEventStore {
     return row && toStoredEvent(row);
   }
 
+  /** A read and the write lock (nothing written); after a failed append, a probe write instead (write-health.ts). */
   async ping(): Promise<void> {
     this.assertOpen();
-    try {
-      await this.writer.call({ kind: 'ping' });
-    } catch (error) {
-      throw new StoreUnavailableError(`event store is not ready: ${messageOf(error)}`, { cause: error });
-    }
+    await this.writes.ready(() => this.writer.call({ kind: 'ping' }));
   }
 
   /** Idempotent, so several shutdown hooks may call it. Appends accepted before it still get their commit. */
@@ -218,6 +222,7 @@ class SqliteStore implements SqliteEventStore {
           error instanceof StoreUnavailableError
             ? error
             : new StoreUnavailableError(`could not store events: ${messageOf(error)}`, { cause: error });
+        this.writes.failed(failure);
         for (const { reject } of group) reject(failure);
       },
     );
@@ -225,6 +230,7 @@ class SqliteStore implements SqliteEventStore {
 
   /** Resolves each append of the group with its outcome (the writer answers one per append, in order). */
   private settleGroup(group: readonly PendingAppend[], outcomes: readonly AppendOutcome[]): void {
+    this.writes.committed();
     group.forEach(({ count, resolve }, index) => {
       const { ids, duplicates, transaction, commit } = outcomes[index]!;
       // Several appends share one transaction; count it once.

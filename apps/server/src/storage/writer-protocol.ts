@@ -17,6 +17,7 @@ export type WriterRequest = { seq: number } & (
   | { kind: 'list'; query: ListQuery }
   | { kind: 'get'; id: number }
   | { kind: 'ping' }
+  | { kind: 'probe' }
   | { kind: 'close' }
 );
 

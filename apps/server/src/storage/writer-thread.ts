@@ -34,6 +34,8 @@ try {
 }
 
 type AppendRequest = Extract<WriterRequest, { kind: 'append' }>;
+/** The requests answered one by one, in order. */
+type SingleRequest = Exclude<WriterRequest, { kind: 'append' | 'close' }>;
 
 port.on('message', (first: WriterRequest) => {
   // Appends that queued while the last commit ran are committed together: one fsync for all.
@@ -90,21 +92,28 @@ function commit(appends: readonly AppendRequest[]): void {
   }
 }
 
-function answer(request: Exclude<WriterRequest, { kind: 'append' | 'close' }>): void {
+function answer(request: SingleRequest): void {
   let reply: WriterReply;
   try {
-    const events = database();
-    const result =
-      request.kind === 'list'
-        ? events.list(request.query)
-        : request.kind === 'get'
-          ? events.get(request.id)
-          : events.ping();
-    reply = { seq: request.seq, ok: true, result };
+    reply = { seq: request.seq, ok: true, result: run(database(), request) };
   } catch (error) {
     reply = { seq: request.seq, ok: false, error: describe(error, error === openError) };
   }
   port.postMessage(reply);
+}
+
+/** What the request asks of the database, done; its result is the reply's. */
+function run(events: EventDatabase, request: SingleRequest): unknown {
+  switch (request.kind) {
+    case 'list':
+      return events.list(request.query);
+    case 'get':
+      return events.get(request.id);
+    case 'ping':
+      return events.ping();
+    case 'probe':
+      return events.probe();
+  }
 }
 
 /** Closes the connection (if it ever opened) and ends the thread. */

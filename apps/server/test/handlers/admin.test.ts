@@ -1,4 +1,7 @@
+import { loadDereferenced } from '@trackspec/specs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { notReadyDetail } from '../../src/handlers/admin.js';
+import { WRITE_FAILURE_REASONS } from '../../src/storage/write-health.js';
 import { adminToken, createTestApp, type TestApp } from '../helpers.js';
 
 let t: TestApp;
@@ -72,5 +75,16 @@ describe('admin API', () => {
   it('serves unauthenticated probes at the server root', async () => {
     expect((await t.app.inject({ method: 'GET', url: '/healthz' })).json()).toEqual({ status: 'ok' });
     expect((await t.app.inject({ method: 'GET', url: '/readyz' })).json()).toEqual({ status: 'ready' });
+  });
+
+  it("documents each reason /readyz's 503 can name, worded as the server sends it", () => {
+    // biome-ignore lint/suspicious/noExplicitAny: a walk into the dereferenced document
+    const notReady = (loadDereferenced('admin') as any).paths['/readyz'].get.responses['503'];
+    const examples = Object.values(notReady.content['application/problem+json'].examples) as Array<{
+      value: { detail: string };
+    }>;
+    expect(examples.map((example) => example.value.detail).sort()).toEqual(
+      WRITE_FAILURE_REASONS.map(notReadyDetail).sort(),
+    );
   });
 });

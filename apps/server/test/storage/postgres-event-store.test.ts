@@ -110,6 +110,34 @@ describe('worker-id lease', () => {
     await expect(store.ping()).rejects.toBeInstanceOf(StoreUnavailableError);
     expect(Number(await queryValue<string>('SELECT count(*) FROM events'))).toBe(0);
   });
+
+  it('is not ready once the database says another replica took its worker id, before its renewal finds out', async () => {
+    const store = await openStore();
+    await store.ping();
+    const admin = await connect();
+    await admin.query('UPDATE worker_leases SET holder = gen_random_uuid() WHERE worker_id = $1', [store.workerId]);
+    await expect(store.ping()).rejects.toMatchObject({ name: 'StoreNotWritableError', reason: 'lease-lost' });
+  });
+
+  it('after a failed append, pings by committing a probe row of its own (no event) until one commits', async () => {
+    const store = await openStore();
+    const probes = () => queryValue<string>('SELECT count(*) FROM write_probes WHERE worker_id = $1', [store.workerId]);
+    await store.ping();
+    expect(await probes()).toBe('0'); // the usual ping writes nothing
+    const admin = await connect();
+    // The database's clock says the lease lapsed; renewing it is all the replica needs.
+    await admin.query("UPDATE worker_leases SET expires_at = now() - interval '1 second' WHERE worker_id = $1", [
+      store.workerId,
+    ]);
+    await expect(store.append([event()])).rejects.toBeInstanceOf(StoreUnavailableError);
+    await expect(store.ping()).rejects.toMatchObject({ reason: 'lease-lost', cause: { code: LEASE_NOT_HELD } });
+    expect(await probes()).toBe('0');
+
+    await store.renewLease();
+    await expect(store.ping()).resolves.toBeUndefined();
+    expect(await probes()).toBe('1');
+    expect(Number(await queryValue<string>('SELECT count(*) FROM events'))).toBe(0);
+  });
 });
 
 describe('dedupe-key partitions', () => {

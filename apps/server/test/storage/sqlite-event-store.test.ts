@@ -39,6 +39,23 @@ describe('failures', () => {
     await expect(store.append([event()])).resolves.toHaveLength(1);
     expect(rowCount()).toBe(1);
   });
+
+  it('after a failed append, pings by committing a probe row of its own (no event) until one commits', async () => {
+    const store = open({ busyTimeoutMs: 50 });
+    const probes = () => otherConnection().prepare('SELECT probed_at FROM write_probe').all();
+    await store.ping();
+    expect(probes()).toEqual([]); // the usual ping writes nothing
+    const locker = otherConnection();
+    locker.exec('BEGIN IMMEDIATE');
+    await expect(store.append([event()])).rejects.toBeInstanceOf(StoreUnavailableError);
+    await expect(store.ping()).rejects.toMatchObject({ name: 'StoreNotWritableError', reason: 'write-failed' });
+    expect(probes()).toEqual([]);
+
+    locker.exec('ROLLBACK');
+    await expect(store.ping()).resolves.toBeUndefined();
+    expect(probes()).toEqual([{ probed_at: expect.any(String) }]);
+    expect(rowCount()).toBe(0);
+  });
 });
 
 describe('one server process per file', () => {
