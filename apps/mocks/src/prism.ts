@@ -7,9 +7,10 @@ const prismBin = createRequire(import.meta.url).resolve('@stoplight/prism-cli/di
  * Preloaded into Prism: its stdin is a pipe from this process, so it ends when this process dies,
  * however it dies (SIGKILL, a CI runner or turbo aborting the task); Prism then ends its own process
  * group (itself, and its `--multiprocess` fork). A detached Prism would otherwise outlive us,
- * holding its port.
+ * holding its port. (The test harness does the same for every process it starts, in
+ * tools/harness/src/exit-with-parent.ts; this published package cannot depend on it.)
  */
-const exitWithParent = `data:text/javascript,${encodeURIComponent(
+export const exitWithParent = `data:text/javascript,${encodeURIComponent(
   "process.stdin.on('end', () => process.kill(-process.pid, 'SIGTERM')).resume();",
 )}`;
 

@@ -7,6 +7,7 @@ import { apiNames, listOperations, loadDereferenced } from '@trackspec/specs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Mocks, mockPort, startMocks } from '../src/index.js';
 import { freePort } from '../src/ports.js';
+import { exitWithParent } from '../src/prism.js';
 
 function isRunning(pid: number): boolean {
   try {
@@ -74,12 +75,21 @@ describe('startMocks (ephemeral ports)', () => {
   });
 });
 
+/**
+ * `npm run mocks` from source, ended with this process should the test not get to stop it (the CLI then stops its
+ * Prisms): its own process group, so the preload's SIGTERM to that group reaches it.
+ */
+function spawnCli(args: string[]) {
+  return spawn(process.execPath, ['--import', exitWithParent, '--import', 'tsx', 'src/cli.ts', ...args], {
+    cwd: new URL('..', import.meta.url).pathname,
+    detached: true,
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
+}
+
 describe('npm run mocks (the CLI)', () => {
   it('prints every URL, serves them, and stops them all on SIGTERM', async () => {
-    const cli = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts'], {
-      cwd: new URL('..', import.meta.url).pathname,
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
+    const cli = spawnCli([]);
     let printed = '';
     cli.stdout.on('data', (chunk: Buffer) => (printed += chunk.toString()));
     const urls = apiNames.map((name) => `http://127.0.0.1:${mockPort(name)}`);
@@ -93,14 +103,7 @@ describe('npm run mocks (the CLI)', () => {
   });
 
   it('leaves no Prism behind when it is killed outright (SIGKILL, as an aborted CI job does)', async () => {
-    const cli = spawn(
-      process.execPath,
-      ['--import', 'tsx', 'src/cli.ts', 'tto', '--port-base', String(await freePort('127.0.0.1'))],
-      {
-        cwd: new URL('..', import.meta.url).pathname,
-        stdio: ['ignore', 'pipe', 'inherit'],
-      },
-    );
+    const cli = spawnCli(['tto', '--port-base', String(await freePort('127.0.0.1'))]);
     let printed = '';
     cli.stdout.on('data', (chunk: Buffer) => (printed += chunk.toString()));
     await expect.poll(() => /http:\/\/\S+/.exec(printed)?.[0], { timeout: 60_000, interval: 200 }).toBeDefined();

@@ -7,6 +7,7 @@ import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { exitWithParent } from '@trackspec/harness';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 
@@ -69,10 +70,10 @@ function environment(env: Record<string, string>): NodeJS.ProcessEnv {
  */
 function runServer(configPath: string, env: Record<string, string> = {}, killAfterMs = 10_000): Promise<Run> {
   const started = performance.now();
-  const child = spawn(process.execPath, ['dist/main.js', '--config', configPath], {
+  const child = spawn(process.execPath, [...exitWithParent, 'dist/main.js', '--config', configPath], {
     cwd: serverDir,
     env: environment(env),
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: ['pipe', 'pipe', 'pipe'], // stdin: the pipe that ends it with this process
   });
   let stdout = '';
   let stderr = '';
@@ -89,10 +90,10 @@ function runServer(configPath: string, env: Record<string, string> = {}, killAft
 
 /** A server that starts: resolves once it listens; `stop()` ends it. */
 async function startServer(configPath: string): Promise<{ stop(): Promise<void> }> {
-  const child = spawn(process.execPath, ['dist/main.js', '--config', configPath], {
+  const child = spawn(process.execPath, [...exitWithParent, 'dist/main.js', '--config', configPath], {
     cwd: serverDir,
     env: environment({}),
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: ['pipe', 'pipe', 'pipe'],
   });
   const exited = new Promise((resolve) => child.once('exit', resolve));
   await new Promise<void>((resolve, reject) => {

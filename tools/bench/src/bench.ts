@@ -17,7 +17,7 @@ import { readFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus, totalmem } from 'node:os';
 import { createM1dasClient } from '@trackspec/client';
-import { startMocks, startServerProcess } from '@trackspec/harness';
+import { exitWithParent, startMocks, startServerProcess } from '@trackspec/harness';
 import autocannon from 'autocannon';
 import { batchBody, demoWriteKey, trackBody } from './m1das-bodies.js';
 import { processTreeCpuMs } from './process-cpu.js';
@@ -171,8 +171,9 @@ const scenarios: Scenario[] = [
 ];
 
 function spawnBare(): Promise<{ origin: string; child: ChildProcess }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', new URL('./bare-server.ts', import.meta.url).pathname], {
-    stdio: ['ignore', 'pipe', 'inherit'],
+  const bareServer = new URL('./bare-server.ts', import.meta.url).pathname;
+  const child = spawn(process.execPath, [...exitWithParent, '--import', 'tsx', bareServer], {
+    stdio: ['pipe', 'pipe', 'inherit'], // stdin: the pipe that ends it with the bench, however the bench ends
   });
   return new Promise((resolve, reject) => {
     let output = '';

@@ -1,7 +1,8 @@
 /**
  * The one place tests, benchmarks and the reliability suite start real processes: the ingest
  * server as operators run it, Prism mocks and validating proxies, throw-away PostgreSQL clusters, a
- * round-robin proxy over server replicas, free loopback ports.
+ * round-robin proxy over server replicas, free loopback ports. Every process started here ends with
+ * the process that started it (exit-with-parent.ts).
  */
 
 export { freePort, type Mocks, startMocks } from '@trackspec/mocks';
@@ -15,6 +16,7 @@ export {
   describeOutcome,
   sendBody,
 } from './body-senders.js';
+export { exitWithParent, type TetherOptions, tetherToParent } from './exit-with-parent.js';
 export { type PostgresCluster, postgresBinDir, type StartPostgresOptions, startPostgres } from './postgres.js';
 export { type StartProxiesOptions, startProxies } from './prism-proxies.js';
 export { type RoundRobinProxy, startRoundRobinProxy } from './round-robin-proxy.js';

@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { freePort } from '@trackspec/mocks';
+import { tetherToParent } from './exit-with-parent.js';
 
 const run = promisify(execFile);
 
@@ -122,10 +123,9 @@ export async function startPostgres(options: StartPostgresOptions = {}): Promise
     const child = spawn(join(bin, 'postgres'), args, { ...asUser, stdio: ['ignore', 'pipe', 'pipe'] });
     server = child;
     serverExited = new Promise((resolve) => child.once('exit', () => resolve()));
-    // Should this process end without stopping the cluster, the server must not outlive it.
-    const killOnExit = () => child.kill('SIGQUIT');
-    process.once('exit', killOnExit);
-    void serverExited.then(() => process.off('exit', killOnExit));
+    // Should this process end without stopping the cluster, however it ends, the server must not outlive it:
+    // an immediate shutdown (SIGQUIT) ends the postmaster and its backends.
+    tetherToParent(child, { signal: 'SIGQUIT' });
     child.stdout!.on('data', (chunk: Buffer) => (log += chunk.toString()));
     child.stderr!.on('data', (chunk: Buffer) => (log += chunk.toString()));
     await new Promise<void>((resolve, reject) => {

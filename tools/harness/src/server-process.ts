@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { apis, listOperations, loadBundled } from '@trackspec/specs';
 import { parse } from 'yaml';
+import { exitWithParent } from './exit-with-parent.js';
 
 interface SourceConfig {
   api: string;
@@ -100,10 +101,11 @@ export async function startServerProcess(options: StartServerOptions = {}): Prom
   await writeFile(configFile, JSON.stringify(config));
 
   // The production build (`npm start`): turbo builds the server before any task that runs this.
-  const child = spawn(process.execPath, [join(serverDir, 'dist/main.js'), '--config', configFile], {
+  // Its own process group, ended with this process (stdin is the pipe exitWithParent watches).
+  const child = spawn(process.execPath, [...exitWithParent, join(serverDir, 'dist/main.js'), '--config', configFile], {
     cwd: serverDir,
     detached: true,
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: ['pipe', 'pipe', 'pipe'],
     env: { ...process.env, LOG_LEVEL: 'warn', ...options.env },
   });
   let output = '';

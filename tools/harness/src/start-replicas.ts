@@ -17,6 +17,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { tetherToParent } from './exit-with-parent.js';
 import { type PostgresCluster, startPostgres } from './postgres.js';
 import { type ServerProcess, startServerProcess } from './server-process.js';
 
@@ -84,6 +85,7 @@ try {
   const configFile = join(work, 'haproxy.cfg');
   await writeFile(configFile, config);
   const started = spawn(haproxy, ['-db', '-f', configFile], { stdio: ['ignore', 'inherit', 'inherit'] });
+  tetherToParent(started, { signal: 'SIGTERM' }); // gone with this script, as the replicas and the cluster are
   proxy = started;
   await new Promise<void>((resolve, reject) => {
     started.once('exit', (code) =>

@@ -4,7 +4,7 @@
 // SIGTERM stops everything with exit code 0.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { freePort } from '@trackspec/harness';
+import { exitWithParent, freePort } from '@trackspec/harness';
 import { afterAll, describe, expect, it } from 'vitest';
 
 const script = fileURLToPath(new URL('../../harness/src/start-replicas.ts', import.meta.url));
@@ -15,10 +15,11 @@ afterAll(() => {
 
 /** Waits until the script has printed its URLs; rejects if it exits first or takes over a minute. */
 function startReplicas(port: number): Promise<string> {
-  child = spawn(process.execPath, ['--import', 'tsx', script, '--replicas', '2', '--port', String(port)], {
+  const args = [...exitWithParent, '--import', 'tsx', script, '--replicas', '2', '--port', String(port)];
+  child = spawn(process.execPath, args, {
     // Its own throw-away cluster, whatever database the environment names.
     env: { ...process.env, LOG_LEVEL: 'warn', TRACKSPEC_DATABASE: undefined },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: ['pipe', 'pipe', 'pipe'], // stdin: the pipe that ends it (SIGTERM) with this process
   });
   let output = '';
   return new Promise((resolve, reject) => {
