@@ -16,9 +16,18 @@ export {
   describeOutcome,
   sendBody,
 } from './body-senders.js';
+export {
+  bodyLimitOf,
+  bodyOperations,
+  overLimitRows,
+  overLimitSizes,
+  type RefusalRow,
+  unrefusedRequests,
+} from './early-refusals.js';
 export { exitWithParent, type TetherOptions, tetherToParent } from './exit-with-parent.js';
 export { type PostgresCluster, postgresBinDir, type StartPostgresOptions, startPostgres } from './postgres.js';
 export { type StartProxiesOptions, startProxies } from './prism-proxies.js';
+export { type ReplicasProcess, type StartReplicasOptions, startReplicasProcess } from './replicas-process.js';
 export { type RoundRobinProxy, startRoundRobinProxy } from './round-robin-proxy.js';
 export { type ServerProcess, type StartServerOptions, startServerProcess } from './server-process.js';
 export {

@@ -77,6 +77,12 @@ try {
     // A replica that cannot write (its store or lease is down) answers /readyz 503 and gets no traffic.
     '  option httpchk GET /readyz',
     '  http-check expect status 200',
+    // Until two checks have failed, a replica that cannot write still gets requests: its 503 (nothing was
+    // stored) is retried on another replica. Only bodies within HAProxy's buffer (tune.bufsize, 16 KB) can be
+    // retried; a larger batch gets the 503 and its Retry-After. A retried duplicate is dropped by message id.
+    '  retries 2',
+    '  option redispatch 1',
+    '  retry-on 503 conn-failure empty-response',
     ...replicas.map(
       (replica, index) => `  server replica${index + 1} ${new URL(replica.origin).host} check inter 1s fall 2 rise 1`,
     ),
@@ -130,6 +136,9 @@ try {
   await stopAll();
   throw error;
 }
+
+// A parent gone (its pipe closed) must not turn the last words into an EPIPE crash before the replicas stop.
+process.stdout.on('error', () => undefined);
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const)
   process.once(signal, () => {

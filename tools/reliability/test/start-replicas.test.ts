@@ -1,54 +1,33 @@
 // `npm run start:replicas` as an operator runs it: two replicas on a throw-away PostgreSQL cluster
 // behind Debian's HAProxy. Events sent to the proxy are spread over both replicas (their ids carry
-// two different leased worker ids), all read back once through the admin API behind the proxy, and
+// two different leased worker ids), all read back once through the admin API behind the proxy; a body
+// the replicas refuse before reading it whole still gets its 413 through the proxy, never a reset; and
 // SIGTERM stops everything with exit code 0.
-import { type ChildProcess, spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
-import { exitWithParent, freePort } from '@trackspec/harness';
-import { afterAll, describe, expect, it } from 'vitest';
+import {
+  bodyLimitOf,
+  freePort,
+  overLimitRows,
+  type ReplicasProcess,
+  startReplicasProcess,
+  unrefusedRequests,
+} from '@trackspec/harness';
+import { apiNames } from '@trackspec/specs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-const script = fileURLToPath(new URL('../../harness/src/start-replicas.ts', import.meta.url));
-let child: ChildProcess | undefined;
-afterAll(() => {
-  child?.kill('SIGKILL');
-});
-
-/** Waits until the script has printed its URLs; rejects if it exits first or takes over a minute. */
-function startReplicas(port: number): Promise<string> {
-  const args = [...exitWithParent, '--import', 'tsx', script, '--replicas', '2', '--port', String(port)];
-  child = spawn(process.execPath, args, {
-    // Its own throw-away cluster, whatever database the environment names.
-    env: { ...process.env, LOG_LEVEL: 'warn', TRACKSPEC_DATABASE: undefined },
-    stdio: ['pipe', 'pipe', 'pipe'], // stdin: the pipe that ends it (SIGTERM) with this process
-  });
-  let output = '';
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no URLs within 60 s:\n${output}`)), 60_000);
-    child!.stdout!.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-      if (/Admin API bearer token: .+\./.test(output)) {
-        clearTimeout(timer);
-        resolve(output);
-      }
-    });
-    child!.stderr!.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-    });
-    child!.once('exit', (code) => reject(new Error(`start:replicas exited (${code}):\n${output}`)));
-  });
-}
+let replicas: ReplicasProcess;
+beforeAll(async () => {
+  replicas = await startReplicasProcess({ replicas: 2, port: await freePort('127.0.0.1') });
+}, 90_000);
+afterAll(() => replicas?.child.kill('SIGKILL'));
 
 /** The snowflake layout (apps/server/src/ids): 41 bits of time, 10 of worker id, 12 of sequence. */
 const workerIdOf = (id: string) => Number((BigInt(id) >> 12n) & 1023n);
 
 describe('npm run start:replicas', () => {
-  it('serves through HAProxy over two replicas on one database, and stops on SIGTERM', async () => {
-    const port = await freePort('127.0.0.1');
-    const printed = await startReplicas(port);
-    const origin = `http://127.0.0.1:${port}`;
-    expect(printed).toContain(`2 replicas behind HAProxy on ${origin}`);
-    expect(printed).toContain(`m1das      ${origin}/m1das`);
-    const adminToken = /Admin API bearer token: (\S+)\./.exec(printed)![1]!;
+  it('serves through HAProxy over two replicas on one database', async () => {
+    const { origin, adminToken } = replicas;
+    expect(replicas.output()).toContain(`2 replicas behind HAProxy on ${origin}`);
+    expect(replicas.output()).toContain(`m1das      ${origin}/m1das`);
 
     const messageIds = Array.from({ length: 12 }, (_, index) => `replicas-${index}`);
     for (const messageId of messageIds) {
@@ -67,10 +46,24 @@ describe('npm run start:replicas', () => {
     expect(events.map((event) => event.messageId).sort()).toEqual([...messageIds].sort());
     // Round robin: both replicas stored some, each under its own leased worker id.
     expect(new Set(events.map((event) => workerIdOf(event.id))).size).toBe(2);
+  }, 60_000);
 
-    const exited = new Promise<number | null>((resolve) => child!.once('exit', resolve));
-    child!.kill('SIGTERM');
-    expect(await exited).toBe(0);
-    await expect(fetch(`${origin}/readyz`)).rejects.toThrow();
-  }, 120_000);
+  // The server side of this is tested on each store in apps/server (early-refusal*.test.ts, 20 requests
+  // a row); through the proxy, a slice: 5 requests a row.
+  it.each(overLimitRows)(
+    'answers an over-limit body 413 through the proxy, never a reset: $name',
+    async (row) => {
+      const urls = Object.fromEntries(apiNames.map((api) => [api, `${replicas.origin}/${api}`]));
+      const failures = await unrefusedRequests(urls, row, 413, (operation) => row.size.bytes(bodyLimitOf(operation)), {
+        count: 5,
+      });
+      expect(failures, failures.join('\n')).toEqual([]);
+    },
+    60_000,
+  );
+
+  it('stops on SIGTERM with exit code 0, the proxy port closed', async () => {
+    expect(await replicas.stop()).toBe(0);
+    await expect(fetch(`${replicas.origin}/readyz`)).rejects.toThrow();
+  }, 60_000);
 });
