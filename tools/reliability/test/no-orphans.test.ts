@@ -41,6 +41,16 @@ async function startScript(script: string, args: string[], ready: RegExp): Promi
   return [child, match];
 }
 
+/** Proof that there is something to leave behind: each kind of process runs, each port listens. */
+async function expectRunning(kinds: string[], ports: number[]): Promise<void> {
+  for (const kind of kinds)
+    expect(
+      started.some(({ command }) => command.includes(kind)),
+      kind,
+    ).toBe(true);
+  expect(await leftovers([], ports)).toHaveLength(ports.length);
+}
+
 /** SIGKILLs `child`, then waits until nothing it started runs and none of `ports` listens. */
 async function killAndExpectNothingLeft(child: ChildProcess, ports: number[]): Promise<void> {
   child.kill('SIGKILL');
@@ -53,13 +63,7 @@ describe('no orphans', () => {
     const [runner, match] = await startScript('./fixtures/test-runner.ts', [], /^(\{.*\})$/m);
     const { ports } = JSON.parse(match[1]!) as { ports: number[] };
     started = descendantsOf(runner.pid!);
-    // Proof that there was something to leave behind: each kind of process is there, each port listens.
-    for (const kind of ['dist/main.js', 'postgres -D', 'chromium'])
-      expect(
-        started.some(({ command }) => command.includes(kind)),
-        kind,
-      ).toBe(true);
-    expect(await leftovers([], ports)).toHaveLength(ports.length);
+    await expectRunning(['dist/main.js', 'postgres -D', 'chromium'], ports);
 
     await killAndExpectNothingLeft(runner, ports);
   }, 150_000);
@@ -77,12 +81,7 @@ describe('no orphans', () => {
     const ports = [port, Number(match[1]), ...replicaPorts];
     expect(replicaPorts).toHaveLength(2);
     started = descendantsOf(script.pid!);
-    for (const kind of ['dist/main.js', 'postgres -D', 'haproxy'])
-      expect(
-        started.some(({ command }) => command.includes(kind)),
-        kind,
-      ).toBe(true);
-    expect(await leftovers([], ports)).toHaveLength(ports.length);
+    await expectRunning(['dist/main.js', 'postgres -D', 'haproxy'], ports);
 
     await killAndExpectNothingLeft(script, ports);
   }, 150_000);
