@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { launchChromium } from '@trackspec/harness/browser';
 import { build } from 'esbuild';
 import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createTestApp, listStoredEvents, type StoredEventJson, type TestApp } from '../helpers.js';
 
 const writeKey = 'keyId:keySecret';
@@ -140,11 +140,19 @@ async function sendThreeCalls(deliveryStrategy: DeliveryStrategy) {
   );
 
   // The SDK resolves a call once its plugins ran; its delivery may still be on the wire (or in the batch).
+  // Waits for the three to be stored; if they never are, the caller's assertions say which are missing.
   let events: StoredEventJson[] = [];
-  for (let attempt = 0; attempt < 100 && events.length < 3; attempt++) {
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    events = (await listStoredEvents(apiOrigin, 'm1das')).filter((event) => event.messageId.startsWith(`${prefix}-`));
-  }
+  await vi
+    .waitFor(
+      async () => {
+        events = (await listStoredEvents(apiOrigin, 'm1das')).filter((event) =>
+          event.messageId.startsWith(`${prefix}-`),
+        );
+        expect(events.length).toBeGreaterThanOrEqual(3);
+      },
+      { timeout: 10_000, interval: 100 },
+    )
+    .catch(() => undefined);
   await tab.close();
   return { problems, posts: deliveries.filter((delivery) => delivery.method === 'POST'), events, prefix };
 }
