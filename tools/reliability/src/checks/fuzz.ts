@@ -176,12 +176,12 @@ async function send(
 
 /** The deepest JSON nesting of a body: the body itself, or the JSON its fields carry (Dito's `event`). */
 function nestingOf(request: FuzzRequest): number {
-  if (request.body === undefined) return 0;
-  const texts = [
-    JSON.stringify(request.body),
-    ...Object.values(request.body).filter((value) => typeof value === 'string'),
-  ];
-  return Math.max(...texts.map((text) => jsonDepth(text as string)));
+  const body: unknown = request.body;
+  if (body === undefined) return 0;
+  // Arbitrary JSON bodies can be any value: null, a number, an array.
+  const fields = body !== null && typeof body === 'object' ? Object.values(body) : [];
+  const texts = [JSON.stringify(body), ...fields.filter((value): value is string => typeof value === 'string')];
+  return Math.max(...texts.map((text) => jsonDepth(text)));
 }
 
 /** What came back, for a failure message: the status and the start of the body, or the transport error. */
@@ -191,14 +191,19 @@ function describeAnswer(answer: FuzzAnswer): string {
     : `got ${answer.status} ${answer.bodyStart || '(no body)'}`;
 }
 
-/** A fast-check failure in a few lines, each cut short: a counterexample can be megabytes of body. */
+/**
+ * A fast-check failure in a few lines, each cut short (a counterexample can be megabytes of body), with
+ * what the property threw: fast-check keeps that in the error's `cause`, not in its message.
+ */
 function shortPropertyFailure(error: Error): string {
-  return error.message
+  const lines = error.message
     .split('\n')
-    .filter((line) => line.trim() !== '')
-    .slice(0, 8)
-    .map((line) => (line.length > 300 ? `${line.slice(0, 300)}…` : line))
-    .join(' ');
+    .filter((line) => line.trim() !== '' && !line.startsWith('Hint:'))
+    .slice(0, 6);
+  const cause = (error as { cause?: unknown }).cause;
+  if (cause !== undefined)
+    lines.push(`threw: ${cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause)}`);
+  return lines.map((line) => (line.length > 300 ? `${line.slice(0, 300)}…` : line)).join(' ');
 }
 
 export interface FuzzOptions {
