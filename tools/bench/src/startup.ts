@@ -2,7 +2,9 @@
  * `npm run bench:startup -w @trackspec/bench`: the server's start-up time (spawn to the listening
  * banner) and resident memory at rest (2 s after start, no traffic), for the production build
  * (`node dist/main.js`) against the same source run through tsx (`node --import tsx src/main.ts`),
- * alternating the two, a few runs each. Build first (`npm run build`).
+ * alternating the two, a few runs each; and how long a start-up that cannot succeed (a config without
+ * its admin token) takes to end, against the promise that it ends at once (≤ 5 s; the start-up tests
+ * check only that it ends by itself). Build first (`npm run build`).
  */
 import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -55,6 +57,25 @@ const results = new Map<string, Array<{ startMs: number; rssMiB: number }>>(
 for (let run = 0; run < runs; run++)
   for (const [name, args] of Object.entries(variants)) results.get(name)!.push(await measure(args));
 
+/** Spawn to exit of a start-up refused for its config (no admin token): it must end, exit code 1, at once. */
+async function measureRefused(): Promise<number> {
+  const work = await mkdtemp(join(tmpdir(), 'trackspec-startup-'));
+  const config = join(work, 'config.json');
+  await writeFile(config, JSON.stringify({ port: 0, database: join(work, 'events.sqlite') }));
+  const started = performance.now();
+  const child = spawn(process.execPath, [...exitWithParent, 'dist/main.js', '--config', config], {
+    cwd: serverDir,
+    stdio: ['pipe', 'ignore', 'ignore'],
+    env: { ...process.env, TRACKSPEC_ADMIN_TOKEN: '' },
+  });
+  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+  await rm(work, { recursive: true, force: true });
+  if (code !== 1) throw new Error(`a refused start-up exited with ${code}, not 1`);
+  return performance.now() - started;
+}
+const refused: number[] = [];
+for (let run = 0; run < runs; run++) refused.push(await measureRefused());
+
 const median = (values: number[]) => values.sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 console.log(`Node ${process.version}, ${runs} runs each, alternating; median (min–max)`);
 for (const [name, samples] of results) {
@@ -65,3 +86,8 @@ for (const [name, samples] of results) {
       `RSS at rest ${median(rss).toFixed(1)} MiB (${Math.min(...rss).toFixed(1)}–${Math.max(...rss).toFixed(1)})`,
   );
 }
+const refusedMedian = median(refused);
+console.log(
+  `${'refused start-up (no admin token)'.padEnd(32)} ends in ${refusedMedian.toFixed(0)} ms (${Math.min(...refused).toFixed(0)}–${Math.max(...refused).toFixed(0)}); ` +
+    `target ≤ 5000 ms: ${refusedMedian <= 5000 ? 'met' : 'not met'}`,
+);
