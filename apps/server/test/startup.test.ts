@@ -10,13 +10,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { exitWithParent } from '@trackspec/harness';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { parse } from 'yaml';
 
 const serverDir = fileURLToPath(new URL('..', import.meta.url));
 const demo = parse(readFileSync(join(serverDir, 'demo.config.yaml'), 'utf8')) as Record<string, unknown> & {
   sources: Array<Record<string, unknown>>;
 };
+
+// Each test waits for processes to start and end (a banner, an exit), nothing else, so its timeout only
+// catches a hang: a test here starts up to three servers and stops two, about 2 s each idle, and took
+// over 30 s beside a whole CI run on 2 cores (Node 22, load average above 10).
+vi.setConfig({ testTimeout: 120_000 });
 
 // The production build, as operators start it (`node dist/main.js`). One start first: it loads every module
 // from a cold file cache and fails only at listen (an address no interface has); the others read warm files.
@@ -72,7 +77,7 @@ function environment(env: Record<string, string>): NodeJS.ProcessEnv {
  * from a cold file cache: measured 1.8 s idle and 2.9 s beside one busy loop per core (2-core x86-64 VM,
  * Node 24.22, caches dropped first), and over 10 s once beside a whole `npm test`.
  */
-function runServer(configPath: string, env: Record<string, string> = {}, killAfterMs = 25_000): Promise<Run> {
+function runServer(configPath: string, env: Record<string, string> = {}, killAfterMs = 60_000): Promise<Run> {
   const started = performance.now();
   const child = spawn(process.execPath, [...exitWithParent, 'dist/main.js', '--config', configPath], {
     cwd: serverDir,
