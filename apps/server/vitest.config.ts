@@ -4,7 +4,8 @@ export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
     globalSetup: ['test/global-setup.ts'],
-    testTimeout: 30_000,
+    // A hang bound, not a speed check: see the root README, "Time bounds in tests".
+    testTimeout: 120_000,
     hookTimeout: 90_000,
   },
 });

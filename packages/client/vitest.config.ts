@@ -5,7 +5,8 @@ export default defineConfig({
     include: ['test/**/*.test.ts'],
     // `*.test-d.ts` files are type tests: checked by the TypeScript compiler, never executed.
     typecheck: { enabled: true, include: ['test/**/*.test-d.ts'], tsconfig: './tsconfig.json' },
-    testTimeout: 30_000,
+    // A hang bound, not a speed check: see the root README, "Time bounds in tests".
+    testTimeout: 120_000,
     hookTimeout: 90_000,
   },
 });

@@ -15,7 +15,8 @@ const targets = process.env.CONTRACT_TARGET
 export default defineConfig({
   test: {
     hookTimeout: 90_000,
-    testTimeout: 30_000,
+    // A hang bound, not a speed check: see the root README, "Time bounds in tests".
+    testTimeout: 120_000,
     projects: [
       ...Object.entries(targets).map(([name, setup]) => ({
         extends: true as const,

@@ -3,7 +3,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
-    testTimeout: 30_000,
+    // A hang bound, not a speed check: see the root README, "Time bounds in tests".
+    testTimeout: 120_000,
     hookTimeout: 90_000,
   },
 });
