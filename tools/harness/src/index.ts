@@ -37,3 +37,4 @@ export {
   sqliteWriteLock,
   startStoreFaultHook,
 } from './store-fault.js';
+export { startWrongServer, teapotBody, type WrongAnswer, type WrongServer } from './wrong-server.js';
