@@ -10,18 +10,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { exitWithParent } from '@trackspec/harness';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 
 const serverDir = fileURLToPath(new URL('..', import.meta.url));
 const demo = parse(readFileSync(join(serverDir, 'demo.config.yaml'), 'utf8')) as Record<string, unknown> & {
   sources: Array<Record<string, unknown>>;
 };
-
-// Each test waits for processes to start and end (a banner, an exit), nothing else, so its timeout only
-// catches a hang: a test here starts up to three servers and stops two, about 2 s each idle, and took
-// over 30 s beside a whole CI run on 2 cores (Node 22, load average above 10).
-vi.setConfig({ testTimeout: 120_000 });
 
 // The production build, as operators start it (`node dist/main.js`). One start first: it loads every module
 // from a cold file cache and fails only at listen (an address no interface has); the others read warm files.
