@@ -3,9 +3,9 @@
 // the machine and no console error. Screenshots go to test-results/ (not committed).
 import { mkdir } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
-import { launchChromium, watchForProblems } from '@trackspec/harness/browser';
+import { launchChromium, openPage, watchForProblems } from '@trackspec/harness/browser';
 import { apis, listOperations, loadBundled, loadDereferenced, loadReleaseHistory } from '@trackspec/specs';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { documentedBaseUrl, operationSamples } from '../src/code-samples.js';
 import { changesFile, distDir, pageFile } from '../src/pages.js';
@@ -29,7 +29,7 @@ afterAll(async () => {
 });
 
 async function open(path: string): Promise<{ page: Page; problems: string[] }> {
-  const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+  const page = await openPage(browser, { viewport: { width: 1400, height: 1000 } });
   const problems = await watchForProblems(page, origin);
   await page.goto(`${origin}/${path}`, { waitUntil: 'load' });
   return { page, problems };
@@ -52,6 +52,19 @@ describe('docs index', () => {
     await page.close();
   });
 });
+
+const typescript = 'TypeScript (@trackspec/client)';
+
+/** Picks a language from the menu of the code-sample panel that shows `sample` in `current`. */
+async function chooseLanguage(page: Page, sample: Locator, current: string, wanted: string): Promise<void> {
+  const name = page.getByRole('button', { name: current, exact: true });
+  await page.locator('div', { has: sample }).filter({ has: name }).last().locator(name).click();
+  // The item gets its click as a DOM event, not from the pointer: the menu is portalled with
+  // `position: fixed`, so if Redoc's own scroll to the operation lands after the menu opened, the
+  // item sits outside the viewport where no pointer can reach it (CI saw this under load). A
+  // keyboard choice (Enter) leaves Redoc's menu marked open, so the next click would only close it.
+  await page.getByRole('menuitem', { name: wanted, exact: true }).filter({ visible: true }).dispatchEvent('click');
+}
 
 /** Redoc 3 routes each operation to `#/<tag slug>/<operationId, lowercased>` (webhooks too). */
 function operationRoute(tag: string, operationId: string): string {
@@ -77,13 +90,24 @@ describe.each(apis.map((api) => [api.name, api]))('%s Changes page', (name, api)
   });
 });
 
+// One load per reference page (each inlines Redoc and its spec, 2.5 MB); each operation is then
+// reached the way a reader follows a link, by its route in the same page.
 describe.each(apis.map((api) => [api.name, api]))('%s reference page', (name, api) => {
   const operations = listOperations(loadBundled(name));
   const dereferenced = loadDereferenced(name);
   const samples = operationSamples(name, dereferenced, documentedBaseUrl(dereferenced));
+  let page: Page;
+  let problems: string[];
+
+  beforeAll(async () => {
+    ({ page, problems } = await open(pageFile(name)));
+  });
+
+  afterAll(async () => {
+    await page?.close();
+  });
 
   it('renders its overview offline, with no errors', async () => {
-    const { page, problems } = await open(pageFile(name));
     await expect(page.title()).resolves.toContain(api.title);
     await page.getByRole('heading', { name: api.title }).first().waitFor();
     await expect(page.getByRole('link', { name: 'Changes' }).first().getAttribute('href')).resolves.toBe(
@@ -91,39 +115,33 @@ describe.each(apis.map((api) => [api.name, api]))('%s reference page', (name, ap
     );
     await page.screenshot({ path: new URL(`${name}.png`, screenshots).pathname });
     expect(problems).toEqual([]);
-    await page.close();
   });
 
   it.each(operations.map((operation) => [`${operation.method.toUpperCase()} ${operation.path}`, operation]))(
     'renders %s',
     async (_, operation) => {
       const tag = String((operation.operation.tags as string[] | undefined)?.[0] ?? '');
-      const { page, problems } = await open(pageFile(name) + operationRoute(tag, operation.operationId));
+      await page.goto(`${origin}/${pageFile(name)}${operationRoute(tag, operation.operationId)}`);
       await page
         .getByRole('heading', { name: String(operation.operation.summary) })
         .first()
-        .waitFor({ timeout: 20_000 });
+        .waitFor();
       if (operation.source === 'paths') {
         await page.getByText(operation.path, { exact: true }).first().waitFor();
         // Its generated code samples: curl shown first, TypeScript from the language menu beside it.
         const sample = samples.find((candidate) => candidate.operation.operationId === operation.operationId)!;
         const curl = page.getByText(sample.curl.split('\n')[0]!).first();
         await curl.waitFor();
-        const language = page.getByRole('button', { name: 'curl', exact: true });
-        await page.locator('div', { has: curl }).filter({ has: language }).last().locator(language).click();
-        // Chosen with the keyboard: the menu is portalled with `position: fixed`, so if Redoc's own
-        // scroll to the operation lands after the menu opened, the item sits outside the viewport
-        // where no pointer can reach it (CI saw this under load); Enter works wherever it is.
-        await page
-          .getByRole('menuitem', { name: 'TypeScript (@trackspec/client)' })
-          .filter({ visible: true })
-          .press('Enter');
+        await chooseLanguage(page, curl, 'curl', typescript);
         const call = sample.typescript.split('\n').find((line) => line.startsWith('const { data } = await client.'))!;
-        await page.getByText(call).first().waitFor();
+        const typescriptCall = page.getByText(call).first();
+        await typescriptCall.waitFor();
+        // Redoc keeps the chosen language for every operation on the page: back to curl for the next.
+        await chooseLanguage(page, typescriptCall, typescript, 'curl');
+        await curl.waitFor();
       }
       await page.screenshot({ path: new URL(`${name}-${operation.operationId}.png`, screenshots).pathname });
       expect(problems).toEqual([]);
-      await page.close();
     },
   );
 });

@@ -76,7 +76,8 @@ describe('npm run start:replicas with one replica that cannot write', () => {
         expect(output().slice(seen)).toMatch(
           /Server replicas\/replica1 is DOWN, reason: Layer7 wrong status, code: 503/,
         ),
-      { timeout: 6_000, interval: 50 },
+      // `fall 2` at `inter 1s` marks it down in about 2 s; this bound only catches a proxy that never does.
+      { timeout: 30_000, interval: 50 },
     );
     down = true;
     await traffic;

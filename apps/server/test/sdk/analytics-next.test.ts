@@ -5,7 +5,7 @@
 import { createServer, type Server } from 'node:http';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
-import { launchChromium } from '@trackspec/harness/browser';
+import { launchChromium, openPage } from '@trackspec/harness/browser';
 import { build } from 'esbuild';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -78,7 +78,7 @@ interface Delivery {
  */
 async function sendThreeCalls(deliveryStrategy: DeliveryStrategy) {
   const prefix = deliveryStrategy.strategy;
-  const tab = await browser.newPage();
+  const tab = await openPage(browser);
   const problems: string[] = [];
   const deliveries: Delivery[] = [];
   // Only the two loopback origins: a request anywhere else (a CDN) is aborted and fails the test.
