@@ -45,6 +45,9 @@ beforeAll(async () => {
         exactOptionalPropertyTypes: true,
         noUncheckedIndexedAccess: true,
         types: ['node'],
+        // The samples are what is checked here; the client's declaration files are checked by its own
+        // build. Checking them again made this compile 3x slower (over 120 s beside a whole CI run).
+        skipLibCheck: true,
         outDir: 'dist',
       },
       include: ['*.ts'],

@@ -4,12 +4,34 @@
  * declared media type. Failures become RFC 9457 field errors with JSON Pointers; an undeclared
  * media type is a 415.
  */
-import { createAjv, type ErrorObject, type JsonObject, type OperationRef, type SpecObject } from '@trackspec/specs';
+import {
+  createAjv,
+  type ErrorObject,
+  type JsonObject,
+  type OperationRef,
+  type SpecObject,
+  type ValidateFunction,
+} from '@trackspec/specs';
 import { type FieldError, HttpProblem, invalidRequest } from '../problems.js';
 import type { RequestInput } from './request-input.js';
 
-const bodyAjv = createAjv();
-const parameterAjv = createAjv({ coerceTypes: true, useDefaults: true });
+/**
+ * Ajv caches compiled schemas by object identity, and every app reads its spec afresh: compiled
+ * validators are kept by the schema's text instead, so another app built from the same spec (a
+ * test's, a restarted one's) compiles nothing.
+ */
+function compilerOf(ajv: ReturnType<typeof createAjv>): (schema: object) => ValidateFunction {
+  const compiled = new Map<string, ValidateFunction>();
+  return (schema) => {
+    const key = JSON.stringify(schema);
+    let validate = compiled.get(key);
+    if (!validate) compiled.set(key, (validate = ajv.compile(schema)));
+    return validate;
+  };
+}
+
+const compileBody = compilerOf(createAjv());
+const compileParameterObject = compilerOf(createAjv({ coerceTypes: true, useDefaults: true }));
 
 /** Ajv errors as field errors: `required` points at the missing member, others at the failing value. */
 function fieldErrors(
@@ -56,7 +78,7 @@ function compileParameters(
       .filter((parameter) => parameter.required)
       .map((parameter) => (location === 'header' ? String(parameter.name).toLowerCase() : parameter.name)),
   };
-  const validate = parameterAjv.compile(schema);
+  const validate = compileParameterObject(schema);
   return (values) => (validate(values) ? [] : fieldErrors(location, validate.errors));
 }
 
@@ -73,7 +95,7 @@ export function compileInputValidator(operation: OperationRef): (input: RequestI
   const content = requestBody?.content ?? {};
   const accepted = Object.keys(content).join(' or ');
   const bodyValidators = new Map(
-    Object.entries(content).map(([mediaType, media]) => [mediaType, media.schema && bodyAjv.compile(media.schema)]),
+    Object.entries(content).map(([mediaType, media]) => [mediaType, media.schema && compileBody(media.schema)]),
   );
 
   return (input) => {
@@ -101,6 +123,6 @@ export function compileInputValidator(operation: OperationRef): (input: RequestI
 
 /** Named component schemas (e.g. m1das `Event`) for handlers that re-validate after normalising. */
 export function compileSchema(schema: object): (value: unknown, prefix?: string) => FieldError[] {
-  const validate = bodyAjv.compile(schema);
+  const validate = compileBody(schema);
   return (value, prefix = '') => (validate(value) ? [] : fieldErrors('body', validate.errors, prefix));
 }
