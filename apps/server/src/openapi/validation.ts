@@ -25,7 +25,10 @@ function compilerOf(ajv: ReturnType<typeof createAjv>): (schema: object) => Vali
   return (schema) => {
     const key = JSON.stringify(schema);
     let validate = compiled.get(key);
-    if (!validate) compiled.set(key, (validate = ajv.compile(schema)));
+    if (!validate) {
+      validate = ajv.compile(schema);
+      compiled.set(key, validate);
+    }
     return validate;
   };
 }
