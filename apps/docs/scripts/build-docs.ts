@@ -1,6 +1,6 @@
 /**
  * Renders one self-contained Redoc page per registered API (`redocly build-docs --inlineBundle`:
- * scripts inlined, no CDN; Redoc's options, in-page telemetry off, from redocly.yaml's `openapi`), with generated code samples on every
+ * scripts inlined, no CDN; Redoc's options from redocly.yaml's `openapi`, in-page telemetry off), with generated code samples on every
  * operation and a link to the API's Changes page; the Changes pages, from the release history; and
  * an index page listing the APIs with their versions, into `dist/`.
  */
@@ -21,7 +21,16 @@ async function renderApi(api: ApiEntry, work: string): Promise<void> {
   const source = join(work, `${api.name}.json`);
   await writeFile(source, JSON.stringify(document));
   const output = `${distDir}/${pageFile(api.name)}`;
-  await redocly(['build-docs', source, '--inlineBundle', '--title', `${api.title} — trackspec`, '--output', output]);
+  await redocly([
+    'build-docs',
+    source,
+    '--inlineBundle',
+    '--openapi.disableTelemetry',
+    '--title',
+    `${api.title} — trackspec`,
+    '--output',
+    output,
+  ]);
   await writeFile(output, inlineRemoteAssets(await readFile(output, 'utf8')));
 }
 
