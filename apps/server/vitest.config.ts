@@ -6,6 +6,6 @@ export default defineConfig({
     globalSetup: ['test/global-setup.ts'],
     // A hang bound, not a speed check: see the root README, "Time bounds in tests".
     testTimeout: 120_000,
-    hookTimeout: 90_000,
+    hookTimeout: 120_000,
   },
 });

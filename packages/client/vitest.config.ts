@@ -7,6 +7,6 @@ export default defineConfig({
     typecheck: { enabled: true, include: ['test/**/*.test-d.ts'], tsconfig: './tsconfig.json' },
     // A hang bound, not a speed check: see the root README, "Time bounds in tests".
     testTimeout: 120_000,
-    hookTimeout: 90_000,
+    hookTimeout: 120_000,
   },
 });

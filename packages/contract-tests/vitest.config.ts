@@ -14,7 +14,7 @@ const targets = process.env.CONTRACT_TARGET
 
 export default defineConfig({
   test: {
-    hookTimeout: 90_000,
+    hookTimeout: 120_000,
     // A hang bound, not a speed check: see the root README, "Time bounds in tests".
     testTimeout: 120_000,
     projects: [

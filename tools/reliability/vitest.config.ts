@@ -5,6 +5,6 @@ export default defineConfig({
     include: ['test/**/*.test.ts'],
     // A hang bound, not a speed check: see the root README, "Time bounds in tests".
     testTimeout: 120_000,
-    hookTimeout: 90_000,
+    hookTimeout: 120_000,
   },
 });

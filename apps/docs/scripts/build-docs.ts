@@ -1,12 +1,13 @@
 /**
  * Renders one self-contained Redoc page per registered API (`redocly build-docs --inlineBundle`:
- * scripts inlined, no CDN; Redoc's options from redocly.yaml's `openapi`, in-page telemetry off), with generated code samples on every
+ * scripts inlined, no CDN; Redoc's options, in-page telemetry off, from `redoc.yaml`), with generated code samples on every
  * operation and a link to the API's Changes page; the Changes pages, from the release history; and
  * an index page listing the APIs with their versions, into `dist/`.
  */
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { type ApiEntry, apis, loadBundled, loadDereferenced, loadReleaseHistory } from '@trackspec/specs';
 import { redocly } from '@trackspec/specs/redocly';
 import { withCodeSamples } from '../src/code-samples.js';
@@ -14,6 +15,8 @@ import { inlineRemoteAssets } from '../src/offline.js';
 import { changesFile, distDir, pageFile } from '../src/pages.js';
 import { renderChanges } from '../src/render-changes.js';
 import { renderIndex } from '../src/render-index.js';
+
+const redocOptions = fileURLToPath(new URL('../redoc.yaml', import.meta.url));
 
 async function renderApi(api: ApiEntry, work: string): Promise<void> {
   const document = withCodeSamples(api.name, loadBundled(api.name), loadDereferenced(api.name));
@@ -25,7 +28,10 @@ async function renderApi(api: ApiEntry, work: string): Promise<void> {
     'build-docs',
     source,
     '--inlineBundle',
-    '--openapi.disableTelemetry',
+    '--config',
+    redocOptions,
+    '--lint-config',
+    'off',
     '--title',
     `${api.title} — trackspec`,
     '--output',

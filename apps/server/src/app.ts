@@ -11,7 +11,7 @@ import { registerBodyParsers } from './body-parsers.js';
 import { basePath, keyedSources, type ServerConfig } from './config.js';
 import { docsPlugin } from './docs.js';
 import { answerUnreadableRequest, registerErrorHandling } from './error-handling.js';
-import { handlerFactories } from './handlers/index.js';
+import { handlerFactoryOf } from './handlers/index.js';
 import { createSnowflake } from './ids/snowflake.js';
 import { registerLingeringClose } from './lingering-close.js';
 import { countingStore, instrumentRequests, type Metrics } from './metrics.js';
@@ -62,8 +62,7 @@ export async function buildApp({
   const ids = createSnowflake({ workerId: config.workerId });
   const routes: Record<string, string[]> = {};
   for (const [api, document] of documents) {
-    // handlers/index.ts has loaded one factory per registered API, or refused to start.
-    const factory = handlerFactories[api]!;
+    const factory = handlerFactoryOf(api);
     routes[api] = mountApi(app, {
       api,
       document,

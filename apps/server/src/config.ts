@@ -12,7 +12,8 @@ import { parse } from 'yaml';
 import configSchema from './config.schema.json' with { type: 'json' };
 import type { LingeringCloseLimits } from './lingering-close.js';
 import type { MetricsConfig } from './metrics.js';
-import type { PostgresStoreOptions } from './storage/postgres-event-store.js';
+import { defaultBasePath } from './openapi/mount-path.js';
+import type { PostgresStoreOptions } from './storage/postgres/connect.js';
 
 export interface SourceConfig {
   /** Unique id, stored with every event of the source. */
@@ -252,7 +253,7 @@ function describeSchema(schema: JsonSchema): string {
 
 /** The URL prefix of an API. */
 export function basePath(config: ServerConfig, api: string): string {
-  return config.basePaths[api] ?? `/${api}`;
+  return config.basePaths[api] ?? defaultBasePath(api);
 }
 
 /**

@@ -2,7 +2,8 @@
  * `npm start`: the ingest server with every registered API, the admin API and the docs, on the
  * embedded SQLite store, or on PostgreSQL when `database` is a postgres:// URL (one of several replicas).
  * Config: `--config <file>` or TRACKSPEC_CONFIG (default: demo.config.yaml).
- * SIGTERM/SIGINT: stop accepting, finish in-flight requests, close the database.
+ * The store: src/open-store.ts. SIGTERM/SIGINT: drain, finish in-flight requests, close the database
+ * (src/shutdown.ts).
  * A start-up that cannot succeed (a bad config, a database that cannot be opened, a port in use) ends
  * at once with exit code 1 and one line on stderr: `trackspec: <what>: <why>`.
  */
@@ -11,11 +12,10 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { apis } from '@trackspec/specs';
 import { basePath, ConfigError, loadConfig } from './config.js';
+import { openStore } from './open-store.js';
 import { messageOf } from './storage/error-message.js';
-import type { EventStore } from './storage/event-store.js';
 import { StoreUnavailableError } from './storage/event-store.js';
-import { isPostgresUrl, openPostgresStore, redactUrl } from './storage/postgres-event-store.js';
-import { openSqliteStore } from './storage/sqlite-event-store.js';
+import { isPostgresUrl, redactUrl } from './storage/postgres/connect.js';
 
 /** Ends a start-up that cannot succeed: one line, no stack trace, exit code 1. */
 function fail(what: string, why: string): never {
@@ -61,67 +61,21 @@ const portProblem = await portInUse(loaded.host, loaded.port);
 if (portProblem) fail('listen', `cannot listen on ${loaded.host}:${loaded.port}: ${portProblem}`);
 // The store reports what it recovers from by itself; to the app's log once there is one.
 let logStore: (message: string) => void = (message) => process.stderr.write(`${message}\n`);
-let store: EventStore;
-let config = loaded;
-if (isPostgresUrl(loaded.database)) {
-  const postgres = await openPostgresStore(loaded.database, {
-    ...loaded.postgres,
-    log: (message) => logStore(message),
-  }).catch((error: unknown) => fail('database', messageOf(error)));
-  // The replica's other generated ids (Rockstat's) use the worker id it leased, too.
-  config = { ...loaded, workerId: postgres.workerId };
-  store = postgres;
-} else {
-  store = step(
-    'database',
-    (error) => error instanceof StoreUnavailableError,
-    () =>
-      openSqliteStore(loaded.database, {
-        dedupeWindow: loaded.dedupeWindow,
-        busyTimeoutMs: loaded.sqlite.busyTimeoutMs,
-      }),
-  );
-}
+const { store, config } = await openStore(loaded, (message) => logStore(message)).catch((error: unknown) => {
+  if (error instanceof StoreUnavailableError) fail('database', messageOf(error));
+  throw error;
+});
 // The app (Fastify, the specs, the handlers) only once config and database are good: a start-up that
 // fails on either has not paid for loading it.
-const [{ buildApp }, { HttpProblem, sendProblem }, { createMetrics, listenMetrics }] = await Promise.all([
+const [{ buildApp }, { createMetrics, listenMetrics }, { registerDrain }] = await Promise.all([
   import('./app.js'),
-  import('./problems.js'),
   import('./metrics.js'),
+  import('./shutdown.js'),
 ]);
 const metrics = config.metrics && createMetrics(store);
 const { app } = await buildApp({ config, store, metrics, logger: { level: process.env.LOG_LEVEL ?? 'info' } });
 logStore = (message) => app.log.warn(message);
-
-// Shutdown in two steps, so that no request is cut: first drain — keep the listener open but
-// answer new requests 503 (Connection: close, Retry-After) while in-flight ones finish — until no
-// request has arrived for `quietMs` (at most `shutdownDrainMs`); then close the listener, wait for
-// the last requests and close the database.
-let draining = false;
-// How long no request must arrive before the drain ends. Why a wait at all: closing the listener resets
-// the connections the kernel has completed but Node has not yet accepted, so the drain lasts until
-// clients have stopped coming (each stops at its 503). Why 500 ms: that is the longest gap between two
-// requests of one client that the drain must outlast, and on a CPU-starved client it grows. Seen at
-// 100 ms: 7 of 31 requests reset in the reliability suite's SIGTERM check during a full CI run (2 cores,
-// Node 26); at 500 ms none in any CI run since. `shutdownDrainMs` still bounds the whole drain.
-const quietMs = 500;
-let lastArrival = 0;
-app.addHook('onRequest', async (_request, reply) => {
-  lastArrival = Date.now();
-  if (draining)
-    return sendProblem(
-      reply,
-      new HttpProblem(503, 'The server is shutting down; retry on another instance or later.', {
-        headers: { connection: 'close', 'retry-after': '1' },
-      }),
-    );
-});
-// Once draining, every answer closes its connection (requests in flight when the drain began
-// included): a client never reuses a socket that the listener's close may then reset under it.
-app.addHook('onSend', async (_request, reply, payload) => {
-  if (draining) reply.header('connection', 'close');
-  return payload;
-});
+const drain = registerDrain(app);
 try {
   await app.listen({ host: config.host, port: config.port });
 } catch (error) {
@@ -151,28 +105,10 @@ for (const source of config.sources)
 if (config.adminToken) lines.push(`  admin API bearer token: ${shown(config.adminToken)}`);
 process.stdout.write(`${lines.join('\n')}\n`);
 
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.on(signal, () => {
-    if (draining) return;
-    draining = true;
-    app.log.info({ signal }, 'shutting down: draining');
-    const started = Date.now();
-    const drained = new Promise<void>((resolve) => {
-      const check = () =>
-        Date.now() - lastArrival >= quietMs || Date.now() - started >= config.shutdownDrainMs
-          ? resolve()
-          : setTimeout(check, 20);
-      check();
-    });
-    void drained
-      .then(() => Promise.all([app.close(), metricsListener?.close()]))
-      .then(() => store.close())
-      .then(
-        () => process.exit(0),
-        (error: unknown) => {
-          app.log.error({ err: error }, 'shutdown failed');
-          process.exit(1);
-        },
-      );
-  });
-}
+drain.closeOnSignals({
+  drainMs: config.shutdownDrainMs,
+  close: async () => {
+    await Promise.all([app.close(), metricsListener?.close()]);
+    await store.close();
+  },
+});

@@ -82,9 +82,15 @@ export function methodNotAllowed(request: FastifyRequest, allow: readonly string
   );
 }
 
-/** The store cannot do it now: 503 with the Retry-After (seconds) that the shared ServiceUnavailable response promises. */
-export function serviceUnavailable(detail: string, cause?: unknown): HttpProblem {
-  return new HttpProblem(503, detail, { headers: { 'retry-after': '1' }, cause });
+/**
+ * The server cannot do it now (the store, a shutdown): every 503, with the Retry-After (seconds) that the
+ * shared ServiceUnavailable response promises.
+ */
+export function serviceUnavailable(
+  detail: string,
+  options: { headers?: Record<string, string>; cause?: unknown } = {},
+): HttpProblem {
+  return new HttpProblem(503, detail, { headers: { ...options.headers, 'retry-after': '1' }, cause: options.cause });
 }
 
 export function notFound(request: FastifyRequest): HttpProblem {

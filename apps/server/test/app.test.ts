@@ -5,7 +5,7 @@ import { Writable } from 'node:stream';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { buildApp } from '../src/app.js';
-import { openSqliteStore } from '../src/storage/sqlite-event-store.js';
+import { openSqliteStore } from '../src/storage/sqlite/event-store.js';
 import { createTestApp, type TestApp, testConfig } from './helpers.js';
 
 describe('the app', () => {

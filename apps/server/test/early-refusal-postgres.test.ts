@@ -8,7 +8,7 @@ let server: ServerProcess;
 beforeAll(async () => {
   cluster = await startPostgres();
   server = await startServerProcess({ config: { database: await cluster.createDatabase('early_refusal') } });
-}, 90_000);
+});
 afterAll(async () => {
   await server?.stop();
   await cluster?.stop();

@@ -1,5 +1,5 @@
 /**
- * The tests import src/, but the store's writer thread runs the compiled dist/storage/writer-thread.js
+ * The tests import src/, but the store's writer thread runs the compiled dist/storage/sqlite/writer-thread.js
  * (see writer-connection.ts) and the start-up tests run dist/main.js: refuse to run against a missing
  * or stale build (`npm run build`; turbo's test task builds first).
  */
@@ -20,7 +20,7 @@ function newest(dir: string): number {
 export default function checkBuild(): void {
   // tsc writes every output on each build, so the oldest of these dates the build.
   let built = Number.POSITIVE_INFINITY;
-  for (const file of ['dist/main.js', 'dist/storage/writer-thread.js']) {
+  for (const file of ['dist/main.js', 'dist/storage/sqlite/writer-thread.js']) {
     try {
       built = Math.min(built, statSync(join(root, file)).mtimeMs);
     } catch {

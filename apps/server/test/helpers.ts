@@ -8,7 +8,7 @@ import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../src/app.js';
 import type { ServerConfig } from '../src/config.js';
 import type { EventStore } from '../src/storage/event-store.js';
-import { openSqliteStore } from '../src/storage/sqlite-event-store.js';
+import { openSqliteStore } from '../src/storage/sqlite/event-store.js';
 
 /** A stored event as the admin API returns it; tests read its members directly. */
 // biome-ignore lint/suspicious/noExplicitAny: test assertions read nested members without narrowing

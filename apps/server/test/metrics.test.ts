@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { buildApp } from '../src/app.js';
 import { createMetrics, listenMetrics, type Metrics } from '../src/metrics.js';
-import { openSqliteStore, type SqliteEventStore } from '../src/storage/sqlite-event-store.js';
+import { openSqliteStore, type SqliteEventStore } from '../src/storage/sqlite/event-store.js';
 import { adminToken, testConfig } from './helpers.js';
 
 let dir: string;

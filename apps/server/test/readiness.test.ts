@@ -102,14 +102,14 @@ describe('on PostgreSQL', () => {
   let databases = 0;
   beforeAll(async () => {
     cluster = await startPostgres();
-  }, 60_000);
+  });
   afterAll(() => cluster?.stop());
   const newDatabase = () => cluster.createDatabase(`readiness_${++databases}`);
 
   it('names the database going away, and is ready again once it is back', async () => {
     const server = await start({ database: await newDatabase() });
     await throughFault(server, postgresOutage(cluster), /database cannot be reached/);
-  }, 60_000);
+  });
 
   it('names a lost worker-id lease at once, not only at its next renewal, and stays not ready', async () => {
     const database = await newDatabase();
@@ -147,7 +147,7 @@ describe('on PostgreSQL', () => {
     // The second round meets a probe table that already has a page (the first round's probe wrote one).
     for (let round = 0; round < 2; round++)
       await throughFault(server, fault, /disk of the event store's database is full/, true);
-  }, 60_000);
+  });
 });
 
 /** As root, the uid and gid the throw-away cluster runs as (tools/harness/src/postgres.ts), owner of its tablespace. */

@@ -25,7 +25,7 @@ beforeAll(async () => {
   const run = await runServer(writeConfig(), { HOST: '192.0.2.1' }, 50_000);
   rmSync(work, { recursive: true, force: true });
   expect(run.stderr).toMatch(/^trackspec: listen: cannot listen on 192\.0\.2\.1:0: listen EADDRNOTAVAIL/);
-}, 60_000);
+});
 
 let work: string;
 beforeEach(() => {

@@ -40,7 +40,7 @@ beforeAll(async () => {
   work = await mkdtemp(join(tmpdir(), 'trackspec-client-package-'));
   tarballs = { client: await pack(clientDir), types: await pack(typesDir) };
   mocks = await startMocks({ apis: ['m1das', 'hellotext'], ports: 'ephemeral' });
-}, 120_000);
+});
 
 afterAll(async () => {
   await mocks?.stop();

@@ -72,21 +72,21 @@ describe('a sixth API added with one folder and one registry line', () => {
     expect(output).toContain(`validating ../`);
     expect(output).toMatch(new RegExp(`specs/${api}/openapi\\.yaml: validated`));
     expect(output).toContain('Your API descriptions are valid');
-  }, 120_000);
+  });
 
   it('bundles (packages/specs scripts/bundle.ts) into a registry that lists it', async () => {
     await script('packages/specs/scripts/bundle.ts', ['--config', config, '--out', bundled(), api]);
     const registry = createRegistry(bundled());
     expect(registry.apiNames).toEqual([api]);
     expect(registry.loadDereferenced(api).info.title).toBe('Sixth Notes API');
-  }, 120_000);
+  });
 
   it('gets types and run-time facts (packages/types scripts/generate.mts, openapi-typescript)', async () => {
     await script('packages/types/scripts/generate.mts', ['--bundled', bundled(), '--out', generated()]);
     const facts = await readFile(join(generated(), 'facts.ts'), 'utf8');
     expect(facts).toContain('"name": "X-Api-Key"');
     expect(await readFile(join(generated(), `${api}.ts`), 'utf8')).toMatch(/^ {4}createNote: \{$/m);
-  }, 120_000);
+  });
 
   it('has a typed client without a file of its own: a usage compiles, and misuses do not (tsc --noEmit)', async () => {
     const usage = join(work, 'usage');
@@ -140,7 +140,7 @@ createApiClient<ApiPaths['${api}'], typeof facts>(facts, { baseUrl, credentials:
 `,
     );
     await run(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', usage], { cwd: usage });
-  }, 120_000);
+  });
 
   it('passes the contract suite against its Prism mock (the prism-mocks project, on this registry)', async () => {
     const report = join(work, 'contract-report.json');
@@ -200,5 +200,5 @@ describe('a sixth API whose example breaks its schema', () => {
     expect(failure, 'the lint of a broken example must fail').toBeDefined();
     expect(failure).toContain('no-invalid-media-type-examples');
     expect(failure).toContain('PlainNote.yaml');
-  }, 120_000);
+  });
 });

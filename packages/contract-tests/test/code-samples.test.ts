@@ -58,7 +58,7 @@ beforeAll(async () => {
   await execFileAsync(process.execPath, [tsc, '-p', folder]).catch((error: { stdout: string }) => {
     throw new Error(`the TypeScript samples do not compile:\n${error.stdout}`);
   });
-}, 120_000);
+});
 
 describe(`code samples against ${target.name}`, () => {
   it('covers every operation', () => {

@@ -4,7 +4,7 @@
  * six servers listening with parent PID 1 half an hour later). The sign is a pipe: this process holds its write
  * end, the kernel closes it when this process dies, and the reader then sees end-of-file. A Node child reads it
  * through a preload; any other child (PostgreSQL, HAProxy) is watched by a `sh` that reads it. The mocks do the
- * same in apps/mocks/src/prism.ts (a published package, which cannot depend on this one).
+ * same in packages/mocks/src/prism.ts (a published package, which cannot depend on this one).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 

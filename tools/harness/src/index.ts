@@ -5,7 +5,7 @@
  * the process that started it (exit-with-parent.ts).
  */
 
-export { freePort, type Mocks, startMocks } from '@trackspec/mocks';
+export { type Mocks, startMocks } from '@trackspec/mocks';
 export {
   type BodyClient,
   type BodyFraming,
@@ -25,6 +25,7 @@ export {
   unrefusedRequests,
 } from './early-refusals.js';
 export { exitWithParent, type TetherOptions, tetherToParent } from './exit-with-parent.js';
+export { freeLoopbackPort } from './ports.js';
 export { type PostgresCluster, postgresBinDir, type StartPostgresOptions, startPostgres } from './postgres.js';
 export { type StartProxiesOptions, startProxies } from './prism-proxies.js';
 export { type ReplicasProcess, type StartReplicasOptions, startReplicasProcess } from './replicas-process.js';

@@ -11,8 +11,8 @@ import { chown, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { freePort } from '@trackspec/mocks';
 import { tetherToParent } from './exit-with-parent.js';
+import { freeLoopbackPort } from './ports.js';
 
 const run = promisify(execFile);
 
@@ -105,7 +105,7 @@ export async function startPostgres(options: StartPostgresOptions = {}): Promise
     await rm(root, { recursive: true, force: true });
     throw new Error(`initdb failed: ${(error as { stderr?: string }).stderr ?? String(error)}`);
   }
-  const port = await freePort('127.0.0.1');
+  const port = await freeLoopbackPort();
   const settings: Record<string, string | number> = {
     listen_addresses: '127.0.0.1',
     port,

@@ -107,7 +107,7 @@ describe('the published packages, installed from their tarballs', () => {
       m1das: `http://127.0.0.1:${portBase}`,
       hellotext: `http://127.0.0.1:${portBase + 3}`,
     });
-  }, 90_000);
+  });
 
   it('trackspec-contract passes against those mocks and writes a JUnit report', async () => {
     const credentials = { bearerToken: 'any', token: 'any', writeKey: 'any', writeKeyHeader: 'any' };
@@ -128,7 +128,7 @@ describe('the published packages, installed from their tarballs', () => {
     const report = await readFile(join(project, 'green.xml'), 'utf8');
     expect(report).toMatch(/<testsuites name="[^"]*" tests="\d+" failures="0"/);
     expect(report).not.toContain('<failure');
-  }, 120_000);
+  });
 
   it('trackspec-contract fails against a mock that answers an undocumented shape, naming the failure', async () => {
     wrongMock = createServer((_request, response) => {
@@ -147,7 +147,7 @@ describe('the published packages, installed from their tarballs', () => {
     expect(report).toMatch(
       /<testcase [^>]*name="POST \/v1\/attribution\/events: example byProfile[^"]*"[^>]*>\s*<failure message="[^"]*state/,
     );
-  }, 120_000);
+  });
 
   it('trackspec-contract refuses a bad target file with one line per problem', async () => {
     await writeFile(join(project, 'bad.json'), JSON.stringify({ urls: { nope: 'ftp://x' } }));
@@ -176,5 +176,5 @@ describe('the published packages, installed from their tarballs', () => {
     mocks!.kill('SIGTERM');
     expect(await exited).toBe(0);
     await expect(fetch(mockUrls.hellotext!)).rejects.toThrow();
-  }, 30_000);
+  });
 });

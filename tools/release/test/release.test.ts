@@ -71,7 +71,7 @@ beforeAll(async () => {
   git('config', 'user.email', 'release-test@example.com');
   git('add', '-A');
   git('commit', '-q', '-m', 'Fixture repository');
-}, 30_000);
+});
 afterAll(() => rm(root, { recursive: true, force: true }));
 
 describe('release and the breaking-change gate', () => {
@@ -79,7 +79,7 @@ describe('release and the breaking-change gate', () => {
     const { code, output } = await gate();
     expect(code).toBe(0);
     expect(output).toContain('no release yet');
-  }, 60_000);
+  });
 
   it('releases 1.0.0: versions, changelogs, the release record, tarballs, a commit and a tag', async () => {
     const result = await release({ root, build: false, log: () => {} });
@@ -104,7 +104,7 @@ describe('release and the breaking-change gate', () => {
     expect(git('status', '--porcelain')).toBe('');
     expect(git('log', '-1', '--format=%B')).toContain('Trackspec-Release: v1.0.0');
     expect(existsSync(join(root, '.changeset/first.md'))).toBe(false);
-  }, 120_000);
+  });
 
   it('fails the gate on a breaking edit without a changeset, naming the API, the change and the bump', async () => {
     const spec = join(root, 'specs/fixture/openapi.yaml');
@@ -116,7 +116,7 @@ describe('release and the breaking-change gate', () => {
     expect(output).toContain(
       'fixture: `dryRun` query parameter became required. [parameter-became-required at #/paths/~1things/post/parameters/0/required] needs a major release of @trackspec/specs; the pending changesets declare no release.',
     );
-  }, 120_000);
+  });
 
   it('still fails with a minor changeset, and passes with a major one', async () => {
     write('.changeset/breaking.md', "---\n'@trackspec/specs': minor\n---\n\n`dryRun` is required.\n");
@@ -130,7 +130,7 @@ describe('release and the breaking-change gate', () => {
     expect(major.output).toContain('api:diff gate: passes (needed: major; declared for @trackspec/specs: major)');
     git('add', '-A');
     git('commit', '-qm', 'Changeset');
-  }, 120_000);
+  });
 
   it('rates a new API minor and a removed API major', async () => {
     // A second API (a copy of the first under another name), then gone again.

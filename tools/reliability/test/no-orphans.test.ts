@@ -4,7 +4,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
-import { freePort } from '@trackspec/harness';
+import { freeLoopbackPort } from '@trackspec/harness';
 import { afterEach, describe, expect, it } from 'vitest';
 import { descendantsOf, leftovers, type ProcessEntry, stillRunning } from './process-tree.js';
 
@@ -69,7 +69,7 @@ describe('no orphans', () => {
   }, 150_000);
 
   it('start:replicas killed outright leaves no HAProxy, replica or cluster behind', async () => {
-    const port = await freePort('127.0.0.1');
+    const port = await freeLoopbackPort();
     const [script, match] = await startScript(
       '../../harness/src/start-replicas.ts',
       ['--replicas', '2', '--port', String(port)],

@@ -52,7 +52,7 @@ export const adminHandlers = typedHandlers<admin.operations>((context) => ({
     } catch (error) {
       if (!(error instanceof StoreUnavailableError)) throw error;
       const reason = error instanceof StoreNotWritableError ? error.reason : 'write-failed';
-      throw serviceUnavailable(notReadyDetail(reason), error);
+      throw serviceUnavailable(notReadyDetail(reason), { cause: error });
     }
     return { status: 200, body: { status: 'ready' } };
   },

@@ -1,34 +1,35 @@
 /**
- * The handlers of each registered API, by registry name, found from the registry: the module
- * `src/handlers/<name>.ts` and its export `<name>Handlers` (the name as an identifier, as the types
- * package spells its namespace: `m1dasHandlers`, `my-api` → `myApiHandlers`). A new API adds its
- * module, not a line here.
+ * The handlers of each registered API, by registry name: one line per API, checked against `ApiName`
+ * (the registry's names, generated from the specs), so a registered API without handlers, or handlers
+ * for no registered API, does not compile.
  */
-import { apiNames, identifierOf } from '@trackspec/specs';
+import { identifierOf } from '@trackspec/specs';
+import type { ApiName } from '@trackspec/types';
+import { adminHandlers } from './admin.js';
 import type { HandlerFactory } from './context.js';
+import { ditoHandlers } from './dito.js';
+import { hellotextHandlers } from './hellotext.js';
+import { m1dasHandlers } from './m1das.js';
+import { rockstatHandlers } from './rockstat.js';
+import { ttoHandlers } from './tto.js';
 
-async function handlersOf(api: string): Promise<HandlerFactory> {
-  const module = `./${api}.js`;
-  const exportName = `${identifierOf(api)}Handlers`;
-  let loaded: Record<string, unknown>;
-  try {
-    loaded = (await import(module)) as Record<string, unknown>;
-  } catch (error) {
-    const code = (error as { code?: string }).code;
-    if (code !== 'ERR_MODULE_NOT_FOUND' || !String((error as Error).message).includes(`${api}.`)) throw error;
-    throw new Error(
-      `No handlers for API "${api}": write apps/server/src/handlers/${api}.ts exporting ${exportName} (one handler per operationId)`,
-      { cause: error },
-    );
-  }
-  const factory = loaded[exportName];
-  if (typeof factory !== 'function')
-    throw new Error(
-      `apps/server/src/handlers/${api}.ts must export ${exportName}, a HandlerFactory (see typedHandlers)`,
-    );
-  return factory as HandlerFactory;
+export const handlerFactories = Object.freeze({
+  m1das: m1dasHandlers,
+  tto: ttoHandlers,
+  dito: ditoHandlers,
+  hellotext: hellotextHandlers,
+  rockstat: rockstatHandlers,
+  admin: adminHandlers,
+} satisfies Record<ApiName, HandlerFactory>);
+
+/**
+ * The handlers of an API of the registry the server runs on, which may be another than the one it was
+ * compiled against (TRACKSPEC_BUNDLED_DIR): an API this build has no handlers for stops the start-up.
+ */
+export function handlerFactoryOf(api: string): HandlerFactory {
+  if (Object.hasOwn(handlerFactories, api)) return handlerFactories[api as ApiName];
+  throw new Error(
+    `No handlers for API "${api}": write apps/server/src/handlers/${api}.ts exporting ${identifierOf(api)}Handlers ` +
+      '(one handler per operationId) and list it in apps/server/src/handlers/index.ts',
+  );
 }
-
-export const handlerFactories: Readonly<Record<string, HandlerFactory>> = Object.freeze(
-  Object.fromEntries(await Promise.all(apiNames.map(async (api) => [api, await handlersOf(api)] as const))),
-);

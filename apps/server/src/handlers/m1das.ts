@@ -5,7 +5,7 @@
  * client's clock skew when `sentAt` is known (receivedAt − (sentAt − timestamp), as Segment does).
  */
 import { randomUUID } from 'node:crypto';
-import { getOperation, type JsonObject } from '@trackspec/specs';
+import type { JsonObject } from '@trackspec/specs';
 import type { m1das } from '@trackspec/types';
 import type { OperationInput, OperationOutput } from '../openapi/router.js';
 import { invalidRequest } from '../problems.js';
@@ -76,9 +76,6 @@ const browserCallTypes = { p: 'page', t: 'track', i: 'identify', g: 'group' } as
 
 export const m1dasHandlers = typedHandlers<m1das.operations>((context) => {
   const validateEvent = componentValidator(context, 'Event');
-  // Batches report events above the spec's per-event limit in `errors` instead of failing whole.
-  const batchLimits = getOperation(context.document, 'ingestBatch').requestBody?.limits;
-  const maxEventBytes = batchLimits?.maxEventBytes ?? Number.POSITIVE_INFINITY;
 
   /** Stores one event under the type its path settled. */
   async function storeOne(source: string, event: Event, type: NonNullable<Event['type']>): Promise<void> {
@@ -121,6 +118,8 @@ export const m1dasHandlers = typedHandlers<m1das.operations>((context) => {
 
   async function ingestBatch(input: OperationInput<BatchRequest, JsonObject, JsonObject>): Promise<OperationOutput> {
     const { body: request, bodyBytes } = input;
+    // Batches report events above the spec's per-event limit in `errors` instead of failing whole.
+    const maxEventBytes = input.operation.requestBody?.limits.maxEventBytes ?? Number.POSITIVE_INFINITY;
     // The router takes header, Basic or query credentials first (the Jitsu order), the body's writeKey otherwise.
     const source = authenticatedSource(input);
     const receivedAt = receivedAtOf(context.now());

@@ -18,11 +18,14 @@ import type { SourceConfig } from '../config.js';
 import { answerContentType, methodNotAllowed, sendProblem } from '../problems.js';
 import { compileAuthentication, type FindSource } from './authentication.js';
 import { registerCors } from './cors.js';
+import { mountPathOf } from './mount-path.js';
 import { compileInputReader } from './request-input.js';
 import { compileInputValidator } from './validation.js';
 
 export interface OperationInput<Body = unknown, Params = JsonObject, Query = JsonObject> {
   operationId: string;
+  /** The operation as the router serves it (its limits, security, parameters), so handlers need not look it up. */
+  operation: OperationRef;
   /** Path parameters by their spec names, validated and coerced. */
   params: Params;
   /** Query parameters, validated and coerced; a free-form `style: form, explode: true` object parameter collects the undeclared ones. */
@@ -79,26 +82,26 @@ export function mountApi(app: FastifyInstance, options: MountOptions): string[] 
   const { api, document, prefix, handlers } = options;
   const operations = listOperations(document).filter((operation) => operation.source === 'paths');
   checkHandlers(api, operations, handlers);
-  const serverPathOf = (operation: OperationRef) => (operation.serverPath ?? prefix).replace(/\/+$/, '');
-  const routesByServerPath = new Map<string, RouteOptions[]>();
+  const routesByMountPath = new Map<string, RouteOptions[]>();
   for (const operation of operations) {
-    const routes = routesByServerPath.get(serverPathOf(operation)) ?? [];
+    const mountPath = mountPathOf(operation, prefix);
+    const routes = routesByMountPath.get(mountPath) ?? [];
     // Compiled now, so that a spec the server cannot serve stops it at start-up.
     routes.push(operationRoute(operation, options));
-    routesByServerPath.set(serverPathOf(operation), routes);
+    routesByMountPath.set(mountPath, routes);
   }
-  for (const [serverPath, routes] of routesByServerPath) {
+  for (const [mountPath, routes] of routesByMountPath) {
     app.register(
       async (scope) => {
         registerCors(scope, document);
         for (const route of routes) scope.route(route);
         for (const route of methodNotAllowedRoutes(routes)) scope.route(route);
       },
-      { prefix: serverPath },
+      { prefix: mountPath },
     );
   }
   return operations.map(
-    (operation) => `${operation.method.toUpperCase()} ${serverPathOf(operation) + operation.path || '/'}`,
+    (operation) => `${operation.method.toUpperCase()} ${mountPathOf(operation, prefix) + operation.path || '/'}`,
   );
 }
 
@@ -145,7 +148,17 @@ function operationRoute(operation: OperationRef, options: MountOptions): RouteOp
       const { params, query, mediaType, body } = validate(read(request));
       const source = authentication.source(credential, body);
       const { operationId } = operation;
-      const input = { operationId, params, query, body, mediaType, source, bodyBytes: request.bodyBytes, request };
+      const input = {
+        operationId,
+        operation,
+        params,
+        query,
+        body,
+        mediaType,
+        source,
+        bodyBytes: request.bodyBytes,
+        request,
+      };
       return answer(reply, await handler(input));
     },
   };

@@ -42,7 +42,7 @@ export interface EventTextColumns {
 }
 
 /** A row of SQLite's events table. */
-export interface EventRow extends EventTextColumns {
+export interface SqliteEventRow extends EventTextColumns {
   id: number;
   received_at: string;
   payload: string;
@@ -111,7 +111,8 @@ function normaliseTime(value: unknown, name: string): string {
   return new Date(ms).toISOString();
 }
 
-export function toStoredEvent(row: EventRow): StoredEvent {
+/** A stored event from a row of SQLite's events table. */
+export function toSqliteStoredEvent(row: SqliteEventRow): StoredEvent {
   return storedEvent(row, String(row.id), row.received_at, JSON.parse(row.payload) as unknown);
 }
 
@@ -155,8 +156,8 @@ export function toListQuery(filter: EventFilter): ListQuery {
 }
 
 /** The page of the rows a toListQuery query returned, with a cursor when more rows follow. */
-export function toEventPage(rows: readonly EventRow[], limit: number): EventPage {
-  return pageOfRows(rows, limit, toStoredEvent);
+export function toSqliteEventPage(rows: readonly SqliteEventRow[], limit: number): EventPage {
+  return pageOfRows(rows, limit, toSqliteStoredEvent);
 }
 
 /**

@@ -40,8 +40,8 @@ describe('mountApi', () => {
         document,
         prefix: '/tiny',
         handlers: {
-          getThing: async ({ params }) => {
-            seen.push(params);
+          getThing: async ({ params, operation }) => {
+            seen.push([params, `${operation.method} ${operation.path}`]);
             return { status: 200, body: { ok: true } };
           },
         },
@@ -49,7 +49,18 @@ describe('mountApi', () => {
       }),
     ).toEqual(['GET /tiny/things/{thing-id}']);
     expect((await app.inject({ method: 'GET', url: '/tiny/things/42' })).json()).toEqual({ ok: true });
-    expect(seen).toEqual([{ 'thing-id': 42 }]);
+    // The handler is given the operation the router serves, as the router compiled it.
+    expect(seen).toEqual([[{ 'thing-id': 42 }, 'get /things/{thing-id}']]);
+    await app.close();
+  });
+
+  it('mounts under a prefix without its trailing slash', async () => {
+    const app = Fastify();
+    const handlers = { getThing: async () => ({ status: 200, body: { ok: true } }) };
+    expect(mountApi(app, { api: 'tiny', document, prefix: '/v1/tiny/', handlers, defaultBodyLimit: 1024 })).toEqual([
+      'GET /v1/tiny/things/{thing-id}',
+    ]);
+    expect((await app.inject({ method: 'GET', url: '/v1/tiny/things/42' })).statusCode).toBe(200);
     await app.close();
   });
 });

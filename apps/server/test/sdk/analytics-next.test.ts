@@ -54,7 +54,7 @@ beforeAll(async () => {
   apiOrigin = await t.app.listen({ host: '127.0.0.1', port: 0 });
   page = await servePage(await bundleSdk());
   browser = await launchChromium();
-}, 60_000);
+});
 afterAll(async () => {
   await browser?.close();
   page?.server.close();
@@ -217,7 +217,7 @@ describe('@segment/analytics-next in Chromium against the server', () => {
     ]);
     expectDeliveredCrossOrigin(posts);
     expectStoredAsSent(events, prefix);
-  }, 60_000);
+  });
 
   it('with the batching strategy, sends the three calls in one batch to /v1/b; each is stored as sent', async () => {
     const { problems, posts, events, prefix } = await sendThreeCalls({
@@ -228,5 +228,5 @@ describe('@segment/analytics-next in Chromium against the server', () => {
     expect(posts.map((post) => new URL(post.url).pathname)).toEqual(['/m1das/v1/b']);
     expectDeliveredCrossOrigin(posts);
     expectStoredAsSent(events, prefix);
-  }, 60_000);
+  });
 });

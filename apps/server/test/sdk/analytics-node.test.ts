@@ -11,7 +11,7 @@ let origin: string;
 beforeAll(async () => {
   t = await createTestApp();
   origin = await t.app.listen({ host: '127.0.0.1', port: 0 });
-}, 30_000);
+});
 afterAll(() => t?.close());
 
 describe('@segment/analytics-node against the server', () => {
@@ -85,5 +85,5 @@ describe('@segment/analytics-node against the server', () => {
       groupId: 'acme',
       traits: { employees: 10 },
     });
-  }, 30_000);
+  });
 });

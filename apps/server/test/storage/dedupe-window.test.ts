@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DedupeWindow } from '../../src/storage/dedupe-window.js';
+import { DedupeWindow } from '../../src/storage/sqlite/dedupe-window.js';
 
 describe('DedupeWindow', () => {
   it('answers the row remembered for a (source, messageId) pair', () => {

@@ -2,8 +2,8 @@
 // cases every store shares are in event-store-cases.ts.
 import { describe, expect, it } from 'vitest';
 import { StoreUnavailableError } from '../../src/storage/event-store.js';
-import { SQLITE_SCHEMA_VERSION } from '../../src/storage/open-database.js';
-import { openSqliteStore } from '../../src/storage/sqlite-event-store.js';
+import { openSqliteStore } from '../../src/storage/sqlite/event-store.js';
+import { SQLITE_SCHEMA_VERSION } from '../../src/storage/sqlite/open-database.js';
 import { event, file, open, otherConnection, rowCount, useTempDatabase } from './helpers.js';
 
 useTempDatabase();

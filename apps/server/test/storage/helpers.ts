@@ -9,7 +9,7 @@ import {
   openSqliteStore,
   type SqliteEventStore,
   type SqliteStoreOptions,
-} from '../../src/storage/sqlite-event-store.js';
+} from '../../src/storage/sqlite/event-store.js';
 
 /** The current test's temporary directory and database file (set by useTempDatabase). */
 export let dir: string;

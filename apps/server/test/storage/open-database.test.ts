@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { StoreUnavailableError } from '../../src/storage/event-store.js';
-import { SQLITE_SCHEMA_VERSION } from '../../src/storage/open-database.js';
-import { openSqliteStore } from '../../src/storage/sqlite-event-store.js';
+import { openSqliteStore } from '../../src/storage/sqlite/event-store.js';
+import { SQLITE_SCHEMA_VERSION } from '../../src/storage/sqlite/open-database.js';
 import { dir, file, otherConnection, useTempDatabase } from './helpers.js';
 
 useTempDatabase();

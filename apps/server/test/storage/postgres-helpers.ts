@@ -2,11 +2,8 @@
 import { type PostgresCluster, startPostgres } from '@trackspec/harness';
 import pg from 'pg';
 import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
-import {
-  openPostgresStore,
-  type PostgresEventStore,
-  type PostgresStoreOptions,
-} from '../../src/storage/postgres-event-store.js';
+import { openPostgresStore, type PostgresStoreOptions } from '../../src/storage/postgres/connect.js';
+import type { PostgresEventStore } from '../../src/storage/postgres/event-store.js';
 
 export let cluster: PostgresCluster;
 /** The current test's database. */
@@ -18,7 +15,7 @@ let databases = 0;
 export function usePostgres(): void {
   beforeAll(async () => {
     cluster = await startPostgres();
-  }, 60_000);
+  });
   afterAll(() => cluster?.stop());
   beforeEach(async () => {
     databases += 1;

@@ -8,7 +8,7 @@ import { type PostgresCluster, startPostgres } from '@trackspec/harness';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { StoreUnavailableError } from '../../src/storage/event-store.js';
-import { openPostgresStore } from '../../src/storage/postgres-event-store.js';
+import { openPostgresStore } from '../../src/storage/postgres/connect.js';
 import { event } from './helpers.js';
 
 let dir: string;
@@ -54,7 +54,7 @@ beforeAll(async () => {
   }
   chmodSync(server.key, 0o600);
   cluster = await startPostgres({ settings: { ssl: 'on', ssl_cert_file: server.cert, ssl_key_file: server.key } });
-}, 60_000);
+});
 
 afterAll(async () => {
   await cluster?.stop();

@@ -3,7 +3,7 @@
 import { startServerProcess } from '@trackspec/harness';
 import { describe, expect, it } from 'vitest';
 import { StoreUnavailableError } from '../../src/storage/event-store.js';
-import { openSqliteStore } from '../../src/storage/sqlite-event-store.js';
+import { openSqliteStore } from '../../src/storage/sqlite/event-store.js';
 import { eventStoreCases } from './event-store-cases.js';
 import { event, file, onCleanup, open, otherConnection, rowCount, useTempDatabase } from './helpers.js';
 
@@ -76,7 +76,7 @@ describe('one server process per file', () => {
     // The first one is unaffected.
     const health = await fetch(`${running.origin}/readyz`);
     expect(health.status).toBe(200);
-  }, 60_000);
+  });
 });
 
 describe('in memory', () => {

@@ -4,16 +4,16 @@
 // small file system can be mounted.
 import { describe, expect, it, vi } from 'vitest';
 import { StoreUnavailableError } from '../../src/storage/event-store.js';
-import { postgresFailureReason } from '../../src/storage/postgres-failure-reason.js';
-import { LEASE_NOT_HELD } from '../../src/storage/postgres-schema.js';
-import { sqliteFailureReason } from '../../src/storage/sqlite-failure-reason.js';
+import { postgresFailureReason } from '../../src/storage/postgres/failure-reason.js';
+import { LEASE_NOT_HELD } from '../../src/storage/postgres/schema.js';
+import { sqliteFailureReason } from '../../src/storage/sqlite/failure-reason.js';
 import { StoreNotWritableError, WriteHealth } from '../../src/storage/write-health.js';
 
 const failure = (message: string, code?: string) => Object.assign(new Error(message), code ? { code } : {});
 /** A SQLite error as the writer thread's reply becomes one on the calling thread (writer-connection.ts). */
 const fromWriter = (message: string, code: string) =>
   new StoreUnavailableError(`event store failed: ${message}`, { cause: failure(message, code) });
-/** A PostgreSQL error as a failed group commit wraps it (postgres-event-store.ts). */
+/** A PostgreSQL error as a failed group commit wraps it (group-commit-queue.ts). */
 const fromGroup = (error: Error) =>
   new StoreUnavailableError(`could not store events: ${error.message}`, { cause: error });
 

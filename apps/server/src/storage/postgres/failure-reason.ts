@@ -3,8 +3,9 @@
  * PostgreSQL's manual), Node's socket error codes and node-postgres's connection messages. Anything
  * else (a lock or statement timeout, a read-only database…) is a failed write without a reason of its own.
  */
-import { LEASE_NOT_HELD } from './postgres-schema.js';
-import { reasonAlongCauses, type WriteFailureReason } from './write-health.js';
+
+import { reasonAlongCauses, type WriteFailureReason } from '../write-health.js';
+import { LEASE_NOT_HELD } from './schema.js';
 
 /** Socket failures on the way to the database. */
 const SOCKET_CODES = new Set([

@@ -1,11 +1,11 @@
 /**
  * The store's writer thread: owns the SQLite connection and answers the main thread's requests in
  * the order sent. Appends that arrive while a commit runs are committed together (group commit).
- * Runs only as a worker's entry (compiled: dist/storage/writer-thread.js), started by writer-connection.ts.
+ * Runs only as a worker's entry (compiled: dist/storage/sqlite/writer-thread.js), started by writer-connection.ts.
  */
 import { parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads';
 import Database from 'better-sqlite3';
-import { messageOf } from './error-message.js';
+import { messageOf } from '../error-message.js';
 import { type AppendOutcome, EventDatabase } from './event-database.js';
 import { openEventDatabase } from './open-database.js';
 import type { WriterError, WriterReply, WriterRequest, WriterSettings } from './writer-protocol.js';

@@ -4,7 +4,7 @@
  * outstanding, and starts a new writer when one dies.
  */
 import { Worker } from 'node:worker_threads';
-import { StoreUnavailableError } from './event-store.js';
+import { StoreUnavailableError } from '../event-store.js';
 import type { WriterReply, WriterRequest, WriterRequestBody, WriterSettings } from './writer-protocol.js';
 
 /**
@@ -14,7 +14,7 @@ import type { WriterReply, WriterRequest, WriterRequestBody, WriterSettings } fr
  * loader is needed in any thread.
  */
 const WRITER_ENTRY = import.meta.url.endsWith('.ts')
-  ? new URL('../../dist/storage/writer-thread.js', import.meta.url)
+  ? new URL('../../../dist/storage/sqlite/writer-thread.js', import.meta.url)
   : new URL('./writer-thread.js', import.meta.url);
 
 export class WriterConnection {

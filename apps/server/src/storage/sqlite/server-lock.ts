@@ -5,8 +5,8 @@
  * operating system drops the lock when the process ends, however it ends (kill -9 included).
  */
 import Database from 'better-sqlite3';
-import { messageOf } from './error-message.js';
-import { StoreUnavailableError } from './event-store.js';
+import { messageOf } from '../error-message.js';
+import { StoreUnavailableError } from '../event-store.js';
 
 export interface ServerLock {
   release(): void;

@@ -13,8 +13,8 @@ import {
   pageOfRows,
   storedEvent,
   toListQuery,
-} from './event-rows.js';
-import type { EventFilter, EventPage, StoredEvent } from './event-store.js';
+} from '../event-rows.js';
+import type { EventFilter, EventPage, StoredEvent } from '../event-store.js';
 
 const SOURCE = INSERT_COLUMNS.indexOf('source');
 const MESSAGE_ID = INSERT_COLUMNS.indexOf('message_id');
@@ -95,7 +95,7 @@ export function keysCopyText(
   return text;
 }
 
-export function toStoredEvent(row: PostgresEventRow): StoredEvent {
+export function toPostgresStoredEvent(row: PostgresEventRow): StoredEvent {
   return storedEvent(row, row.id, row.received_at.toISOString(), row.payload);
 }
 
@@ -148,6 +148,6 @@ export function toPostgresListQuery(filter: EventFilter): PostgresListQuery {
 export const GET_EVENT_SQL = `SELECT ${SELECT_COLUMNS} FROM events WHERE id = $1`;
 
 /** The page of the rows a list query returned, with a cursor when more rows follow. */
-export function toEventPage(rows: readonly PostgresEventRow[], limit: number): EventPage {
-  return pageOfRows(rows, limit, toStoredEvent);
+export function toPostgresEventPage(rows: readonly PostgresEventRow[], limit: number): EventPage {
+  return pageOfRows(rows, limit, toPostgresStoredEvent);
 }

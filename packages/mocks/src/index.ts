@@ -8,7 +8,7 @@ import { apiNames, bundlePath } from '@trackspec/specs';
 import { freePort, mockPort } from './ports.js';
 import { type PrismProcess, spawnPrism, stopPrism } from './prism.js';
 
-export { firstMockPort, freePort, mockPort } from './ports.js';
+export { firstMockPort, mockPort } from './ports.js';
 
 export interface StartMocksOptions {
   /** Which APIs to mock (default: every registered API). */

@@ -8,9 +8,9 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type pg from 'pg';
-import { messageOf } from './error-message.js';
-import { StoreUnavailableError } from './event-store.js';
-import { StoreNotWritableError } from './write-health.js';
+import { messageOf } from '../error-message.js';
+import { StoreUnavailableError } from '../event-store.js';
+import { StoreNotWritableError } from '../write-health.js';
 
 export interface LeaseOptions {
   /** How long a lease lasts without renewal; another replica may take the id after that. */

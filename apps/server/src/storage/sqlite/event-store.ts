@@ -6,17 +6,8 @@
  * the next, which the writer then commits together. Retries are deduplicated against a window of recent
  * message ids held in memory (dedupe-window.ts), not a unique index.
  */
-import { messageOf } from './error-message.js';
-import type { AppendOutcome } from './event-database.js';
-import {
-  type ColumnValue,
-  type EventRow,
-  parseRowId,
-  toColumnValues,
-  toEventPage,
-  toListQuery,
-  toStoredEvent,
-} from './event-rows.js';
+import { messageOf } from '../error-message.js';
+import { parseRowId, type SqliteEventRow, toListQuery, toSqliteEventPage, toSqliteStoredEvent } from '../event-rows.js';
 import {
   type AppendResult,
   type EventFilter,
@@ -27,11 +18,13 @@ import {
   type StoreObserver,
   type StoreStatus,
   StoreUnavailableError,
-} from './event-store.js';
+} from '../event-store.js';
+import { GroupCommitQueue, type GroupCommitStats, type PendingAppend } from '../group-commit-queue.js';
+import { WriteHealth } from '../write-health.js';
+import type { AppendOutcome } from './event-database.js';
+import { sqliteFailureReason } from './failure-reason.js';
 import { isFilePath, openEventDatabase } from './open-database.js';
-import { sqliteFailureReason } from './sqlite-failure-reason.js';
-import { lockForThisServer, type ServerLock } from './sqlite-server-lock.js';
-import { WriteHealth } from './write-health.js';
+import { lockForThisServer, type ServerLock } from './server-lock.js';
 import { WriterConnection } from './writer-connection.js';
 import type { WriterSettings } from './writer-protocol.js';
 
@@ -51,30 +44,14 @@ export interface SqliteStoreOptions {
   writerEntry?: URL;
 }
 
-/** Counters for tests and ops; `transactions` counts committed group commits. */
-interface SqliteStoreStats {
-  appendCalls: number;
-  transactions: number;
-  failedTransactions: number;
-  eventsStored: number;
-  duplicates: number;
-}
-
 export interface SqliteEventStore extends EventStore {
-  stats(): SqliteStoreStats;
+  stats(): GroupCommitStats;
   observe(observer: StoreObserver): void;
   status(): StoreStatus;
 }
 
 const DEFAULT_BUSY_TIMEOUT_MS = 2000;
 const DEFAULT_DEDUPE_WINDOW = 1_000_000;
-
-interface PendingAppend {
-  values: ColumnValue[];
-  count: number;
-  resolve(results: AppendResult[]): void;
-  reject(error: unknown): void;
-}
 
 /**
  * Opens (creating if needed) the database file, migrates its schema and starts the writer thread.
@@ -102,15 +79,14 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
 
 class SqliteStore implements SqliteEventStore {
   private readonly writer: WriterConnection;
-  private pending: PendingAppend[] = [];
+  private readonly queue: GroupCommitQueue;
   /** The writer's number of the last transaction counted in the stats. */
   private lastTransaction = 0;
-  private flushScheduled: NodeJS.Immediate | undefined;
   private closing: Promise<void> | undefined;
   private observer: StoreObserver | undefined;
   private dedupeSize = 0;
   private readonly writes: WriteHealth;
-  private readonly counters: SqliteStoreStats = {
+  private readonly counters: GroupCommitStats = {
     appendCalls: 0,
     transactions: 0,
     failedTransactions: 0,
@@ -128,36 +104,27 @@ class SqliteStore implements SqliteEventStore {
       reasonOf: sqliteFailureReason,
       probe: () => this.writer.call({ kind: 'probe' }),
     });
+    this.queue = new GroupCommitQueue({ counters: this.counters, writes: this.writes, flush: () => this.flush() });
   }
 
   async append(events: readonly NewEvent[]): Promise<AppendResult[]> {
     this.assertOpen();
-    // Serialise before queueing so a bad event fails its own call, not the group.
-    const values = toColumnValues(events);
-    if (events.length === 0) return [];
-    return new Promise<AppendResult[]>((resolve, reject) => {
-      this.pending.push({ values, count: events.length, resolve, reject });
-      // setImmediate (not a microtask) also gathers requests parsed in the same I/O phase.
-      this.flushScheduled ??= setImmediate(() => {
-        this.flushScheduled = undefined;
-        this.flush();
-      });
-    });
+    return this.queue.add(events);
   }
 
   async list(filter: EventFilter): Promise<EventPage> {
     this.assertOpen();
     const query = toListQuery(filter);
-    const rows = (await this.writer.call({ kind: 'list', query })) as EventRow[];
-    return toEventPage(rows, filter.limit);
+    const rows = (await this.writer.call({ kind: 'list', query })) as SqliteEventRow[];
+    return toSqliteEventPage(rows, filter.limit);
   }
 
   async get(id: string): Promise<StoredEvent | undefined> {
     this.assertOpen();
     const rowId = parseRowId(id);
     if (rowId === undefined) return undefined;
-    const row = (await this.writer.call({ kind: 'get', id: rowId })) as EventRow | undefined;
-    return row && toStoredEvent(row);
+    const row = (await this.writer.call({ kind: 'get', id: rowId })) as SqliteEventRow | undefined;
+    return row && toSqliteStoredEvent(row);
   }
 
   /** A read and the write lock (nothing written); after a failed append, a probe write instead (write-health.ts). */
@@ -169,8 +136,7 @@ class SqliteStore implements SqliteEventStore {
   /** Idempotent, so several shutdown hooks may call it. Appends accepted before it still get their commit. */
   close(): Promise<void> {
     this.closing ??= (async () => {
-      if (this.flushScheduled) clearImmediate(this.flushScheduled);
-      this.flushScheduled = undefined;
+      this.queue.cancelFlush();
       // The writer answers in order: these appends are committed before it closes.
       this.flush();
       try {
@@ -184,7 +150,7 @@ class SqliteStore implements SqliteEventStore {
     return this.closing;
   }
 
-  stats(): SqliteStoreStats {
+  stats(): GroupCommitStats {
     return { ...this.counters };
   }
 
@@ -194,7 +160,7 @@ class SqliteStore implements SqliteEventStore {
 
   status(): StoreStatus {
     return {
-      queueDepth: this.pending.length + this.writer.outstanding,
+      queueDepth: this.queue.length + this.writer.outstanding,
       writerRestarts: this.writer.restarts,
       dedupeWindowSize: this.dedupeSize,
       dedupeWindowCapacity: this.settings.dedupeWindow,
@@ -206,10 +172,8 @@ class SqliteStore implements SqliteEventStore {
    * it: the writer commits whatever has queued in one transaction.
    */
   private flush(): void {
-    const group = this.pending;
-    this.pending = [];
+    const group = this.queue.take();
     if (group.length === 0) return;
-    this.counters.appendCalls += group.length;
     this.writer.call({ kind: 'append', groups: group.map((append) => append.values) }).then(
       (result) => this.settleGroup(group, result as AppendOutcome[]),
       (error: unknown) => {
@@ -218,20 +182,14 @@ class SqliteStore implements SqliteEventStore {
           this.lastTransaction = transaction;
           this.counters.failedTransactions += 1;
         }
-        const failure =
-          error instanceof StoreUnavailableError
-            ? error
-            : new StoreUnavailableError(`could not store events: ${messageOf(error)}`, { cause: error });
-        this.writes.failed(failure);
-        for (const { reject } of group) reject(failure);
+        this.queue.fail(group, error);
       },
     );
   }
 
   /** Resolves each append of the group with its outcome (the writer answers one per append, in order). */
   private settleGroup(group: readonly PendingAppend[], outcomes: readonly AppendOutcome[]): void {
-    this.writes.committed();
-    group.forEach(({ count, resolve }, index) => {
+    this.queue.settle(group, (index) => {
       const { ids, duplicates, transaction, commit } = outcomes[index]!;
       // Several appends share one transaction; count it once.
       if (transaction > this.lastTransaction) {
@@ -242,14 +200,7 @@ class SqliteStore implements SqliteEventStore {
           this.observer?.committed(commit.seconds, commit.events);
         }
       }
-      const results: AppendResult[] = new Array(count);
-      for (let row = 0; row < count; row++) {
-        const duplicate = duplicates[row] === 1;
-        if (duplicate) this.counters.duplicates += 1;
-        else this.counters.eventsStored += 1;
-        results[row] = { id: String(ids[row]), duplicate };
-      }
-      resolve(results);
+      return { ids, duplicates, first: 0 };
     });
   }
 
@@ -259,9 +210,7 @@ class SqliteStore implements SqliteEventStore {
    */
   private failPending(error: StoreUnavailableError): void {
     this.lastTransaction = 0;
-    const pending = this.pending;
-    this.pending = [];
-    for (const { reject } of pending) reject(error);
+    this.queue.rejectQueued(error);
   }
 
   private assertOpen(): void {

@@ -2,7 +2,7 @@
  * The messages between the store's two threads: what writer-connection.ts sends the writer thread
  * (writer-thread.ts) and what it answers. Types only, so each side can check what the other sends.
  */
-import type { ColumnValue, ListQuery } from './event-rows.js';
+import type { ColumnValue, ListQuery } from '../event-rows.js';
 
 /** What the writer thread is started with. */
 export interface WriterSettings {

@@ -5,15 +5,15 @@
  * serves HTTP.
  */
 import type Database from 'better-sqlite3';
-import { DedupeWindow } from './dedupe-window.js';
 import {
   COLUMN_COUNT,
   type ColumnValue,
   EQUALITY_FILTER_COLUMNS,
-  type EventRow,
   INSERT_COLUMNS,
   type ListQuery,
-} from './event-rows.js';
+  type SqliteEventRow,
+} from '../event-rows.js';
+import { DedupeWindow } from './dedupe-window.js';
 
 const SOURCE = INSERT_COLUMNS.indexOf('source');
 const MESSAGE_ID = INSERT_COLUMNS.indexOf('message_id');
@@ -180,7 +180,7 @@ export class EventDatabase {
     return statement;
   }
 
-  list(query: ListQuery): EventRow[] {
+  list(query: ListQuery): SqliteEventRow[] {
     const conditions = ['id > @afterId'];
     const params: Record<string, string | number> = { afterId: query.afterId, take: query.take };
     for (const [name, column] of EQUALITY_FILTER_COLUMNS) {
@@ -197,11 +197,11 @@ export class EventDatabase {
       conditions.push('received_at < @to');
       params.to = query.to;
     }
-    return this.listStatement(conditions).all(params) as EventRow[];
+    return this.listStatement(conditions).all(params) as SqliteEventRow[];
   }
 
-  get(id: number): EventRow | undefined {
-    return this.findById.get(id) as EventRow | undefined;
+  get(id: number): SqliteEventRow | undefined {
+    return this.findById.get(id) as SqliteEventRow | undefined;
   }
 
   /** Throws unless a read works and the write lock can be taken now (nothing is written). */

@@ -3,7 +3,7 @@
  * the writer thread by writer-connection.ts). Anything else, a held lock (SQLITE_BUSY) included, is a
  * failed write without a reason of its own.
  */
-import { reasonAlongCauses, type WriteFailureReason } from './write-health.js';
+import { reasonAlongCauses, type WriteFailureReason } from '../write-health.js';
 
 export function sqliteFailureReason(error: unknown): WriteFailureReason {
   return reasonAlongCauses(error, ({ code }) => {
