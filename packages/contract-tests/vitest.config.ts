@@ -34,6 +34,8 @@ export default defineConfig({
           ...(name === 'prism-mocks' ? {} : { fileParallelism: false }),
         },
       })),
+      // The request-breaking generator's own tests: no target.
+      { extends: true as const, test: { name: 'unit', include: ['test/breaking/**/*.test.ts'] } },
       // Adding a sixth API from a fixture, end to end (it runs the prism-mocks project on a copy of the registry).
       ...(process.env.CONTRACT_TARGET
         ? []

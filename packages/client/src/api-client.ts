@@ -129,6 +129,11 @@ export function schemeWhere(facts: ApiFacts, matches: (scheme: SecuritySchemeFac
   return found[0];
 }
 
+/** The name of the API's HTTP bearer scheme: where a named client's `token` option goes. */
+export function bearerSchemeOf(facts: ApiFacts): string {
+  return schemeWhere(facts, (scheme) => scheme.type === 'http' && scheme.scheme === 'bearer');
+}
+
 // openapi-fetch serialises object query parameters as deepObject by default; OpenAPI's default for
 // a query parameter is `style: form, explode: true` (each property its own `key=value`).
 const openApiQueryStyle = { object: { style: 'form', explode: true } } as const;

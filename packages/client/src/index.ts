@@ -10,6 +10,7 @@ export {
   type OperationFacts,
   type SecuritySchemeFacts,
 } from './api-client.js';
+export { type AdminClient, type AdminClientOptions, type AdminPaths, createAdminClient } from './apis/admin.js';
 export {
   createDitoClient,
   type DitoClient,
@@ -18,6 +19,12 @@ export {
   type DitoPaths,
 } from './apis/dito.js';
 export {
+  createHellotextClient,
+  type HellotextClient,
+  type HellotextClientOptions,
+  type HellotextPaths,
+} from './apis/hellotext.js';
+export {
   createM1dasClient,
   type M1dasBatchEvent,
   type M1dasClient,
@@ -25,22 +32,10 @@ export {
   type M1dasEvent,
   type M1dasPaths,
 } from './apis/m1das.js';
+export { createRockstatClient, type RockstatClient, type RockstatPaths } from './apis/rockstat.js';
 export { createTtoClient, type TtoClient, type TtoClientOptions, type TtoPaths } from './apis/tto.js';
 export type { WithClientFilledBody } from './body-types.js';
 export { ApiError, EventRejectedError, type ProblemDetails } from './errors.js';
-export {
-  type AdminClient,
-  type AdminClientOptions,
-  type AdminPaths,
-  createAdminClient,
-  createHellotextClient,
-  createRockstatClient,
-  type HellotextClient,
-  type HellotextClientOptions,
-  type HellotextPaths,
-  type RockstatClient,
-  type RockstatPaths,
-} from './named-clients.js';
 export {
   backoffMs,
   createTransport,

@@ -1,13 +1,13 @@
 /**
  * The requests of the contract suite, derived from a dereferenced spec (never a hand-kept list):
- * every named request example must be accepted; mutations of it that Ajv confirms break the schema
+ * every named request example must be accepted; breaks of it that Ajv confirms break the schema
  * (at any depth: required members, types, enums, branches, if/then rules, patterns, formats, bounds,
  * undeclared members, and inside JSON carried in a string), missing, wrongly-schemed and wrong
  * credentials (and another source's key), and an undeclared media type must be refused with the
  * exact status the spec documents. The edges outside the body schemas (limits, parameters, unknown
  * ids, methods, store faults) come from edge-cases.ts.
  *
- * Mutations are judged with standard JSON Schema semantics, where `contentSchema` (JSON carried
+ * Breaks are judged with standard JSON Schema semantics, where `contentSchema` (JSON carried
  * in a string, e.g. Dito's `event`) is an annotation, as Prism treats it: pass an Ajv created with
  * `createAjv({}, { assertContentSchema: false })`; the breaks inside such JSON are confirmed with an
  * asserting Ajv and marked `embeddedJson`.
@@ -20,13 +20,13 @@ import {
   exampleRequests,
   type JsonObject,
   listOperations,
-  mutationKinds,
   type OpenApiDocument,
   type OperationRef,
   type SpecObject,
-  schemaBreakingMutations,
 } from '@trackspec/specs';
 import type { Ajv2020 } from 'ajv/dist/2020.js';
+import { breakKinds } from './breaking/break-kinds.js';
+import { schemaBreaks } from './breaking/schema-breaks.js';
 import { edgeCases, unsupportedMethodCases } from './edge-cases.js';
 import type { CaseKind, RequestCase } from './request-case.js';
 
@@ -38,7 +38,7 @@ const assertingAjv = () => (sharedAssertingAjv ??= createAjv());
 
 /** The status each kind of refusal must get (where the operation documents it). */
 const statusByKind: Partial<Record<CaseKind, number>> = {
-  ...Object.fromEntries(mutationKinds.map((kind) => [kind, 400])),
+  ...Object.fromEntries(breakKinds.map((kind) => [kind, 400])),
   'bad-parameter': 400,
   'empty-parameter': 400,
   // An unsupported content coding (RFC 9110 §15.5.16).
@@ -100,29 +100,29 @@ export function deriveCases(document: OpenApiDocument, ajv: Ajv2020): RequestCas
       });
     }
 
-    // Mutations of the first example of each media type, kept only when Ajv confirms they break the schema.
+    // Breaks of the first example of each media type, kept only when Ajv confirms they break the schema.
     const firstPerMediaType = examples.filter(
       (example, index) => examples.findIndex((other) => other.mediaType === example.mediaType) === index,
     );
     for (const { mediaType, body, schema, name: exampleName } of firstPerMediaType) {
       if (!body || typeof body !== 'object' || Array.isArray(body)) continue;
       const validate = ajv.compile(schema);
-      // The JSON strings carry is mutated too, confirmed by a validator that asserts contentSchema (as the server does).
+      // The JSON strings carry is broken too, confirmed by a validator that asserts contentSchema (as the server does).
       const validateAsserting = assertingAjv().compile(schema);
       // Judge what travels: a form turns every value into a string.
       const invalid = (candidate: JsonObject) => !validate(asReceived(mediaType, candidate));
       const isInvalidAssertingContent = (candidate: JsonObject) => !validateAsserting(asReceived(mediaType, candidate));
-      for (const mutation of schemaBreakingMutations(body as JsonObject, schema, invalid, {
+      for (const bodyBreak of schemaBreaks(body as JsonObject, schema, invalid, {
         isInvalidAssertingContent,
       })) {
         cases.push({
           ...base,
           ...exampleParameters(operation, exampleName),
-          kind: mutation.kind,
-          name: `${mutation.name} (${mediaType})`,
+          kind: bodyBreak.kind,
+          name: `${bodyBreak.name} (${mediaType})`,
           mediaType,
-          body: mutation.body,
-          ...(mutation.embeddedJson ? { embeddedJson: true } : {}),
+          body: bodyBreak.body,
+          ...(bodyBreak.embeddedJson ? { embeddedJson: true } : {}),
           expect: '4xx',
         });
       }

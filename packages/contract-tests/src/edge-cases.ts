@@ -12,11 +12,11 @@ import {
   defaultMaxBodyBytes,
   type ExampleRequest,
   encodeBody,
-  fitsSchema,
   isJsonMediaType,
   type OperationRef,
   type SpecObject,
 } from '@trackspec/specs';
+import { fitsSchema } from './breaking/schema-fit.js';
 import type { RequestCase } from './request-case.js';
 
 type Base = Pick<RequestCase, 'operation' | 'pathParams' | 'query' | 'auth'>;

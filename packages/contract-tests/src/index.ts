@@ -1,4 +1,6 @@
 export { documentedResponse } from '@trackspec/specs';
+export { type BreakKind, breakKinds } from './breaking/break-kinds.js';
+export { type BodyBreak, type BreakOptions, defaultBreakLimit, schemaBreaks } from './breaking/schema-breaks.js';
 export { type CaseKind, deriveCases, type RequestCase } from './cases.js';
 export { checkAnswer } from './check.js';
 export { clientFor } from './clients.js';

@@ -1,10 +1,11 @@
 /** One request of the contract suite and the answer it calls for (derived in cases.ts and edge-cases.ts). */
-import type { CredentialLocation, MutationKind, OperationRef } from '@trackspec/specs';
+import type { CredentialLocation, OperationRef } from '@trackspec/specs';
+import type { BreakKind } from './breaking/break-kinds.js';
 
-/** A named example; a body break (`MutationKind`, all 400); or a refusal of another kind. */
+/** A named example; a body break (`BreakKind`, all 400); or a refusal of another kind. */
 export type CaseKind =
   | 'example'
-  | MutationKind
+  | BreakKind
   | 'bad-parameter'
   | 'empty-parameter'
   | 'bad-content-coding'
@@ -55,7 +56,7 @@ export interface RequestCase {
    */
   status?: number;
   /**
-   * A body mutation inside JSON carried in a string (`contentSchema`, e.g. Dito's `event`): only a
+   * A body break inside JSON carried in a string (`contentSchema`, e.g. Dito's `event`): only a
    * target that asserts `contentSchema` refuses it; Prism treats it as an annotation.
    */
   embeddedJson?: boolean;

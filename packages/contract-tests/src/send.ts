@@ -6,6 +6,7 @@ import {
   isJsonMediaType,
   type JsonObject,
   jsonDepth,
+  mediaTypeOf,
   type OutgoingRequest,
   operationBaseUrl,
   operationUrl,
@@ -70,10 +71,10 @@ function violationsOf(response: Response): Violation[] {
 }
 
 async function read(response: Response): Promise<Answer> {
-  const mediaType = (response.headers.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
+  const mediaType = mediaTypeOf(response.headers.get('content-type')) ?? '';
   const text = await response.text();
   let body: unknown = text === '' ? undefined : text;
-  if (text && /json/.test(mediaType)) {
+  if (text && isJsonMediaType(mediaType)) {
     try {
       body = JSON.parse(text);
     } catch {
@@ -113,7 +114,7 @@ export async function sendWithClient(
       init: JsonObject,
     ) => Promise<{ data?: unknown; error?: { body: unknown }; response: Response }>
   )(request.operation.path, init);
-  const mediaType = (result.response.headers.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
+  const mediaType = mediaTypeOf(result.response.headers.get('content-type')) ?? '';
   return {
     status: result.response.status,
     mediaType,

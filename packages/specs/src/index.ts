@@ -75,10 +75,8 @@ export { createAjv, type ErrorObject, type ValidateFunction } from './ajv.js';
 export { type ExampleRequest, exampleParameters, exampleRequests, exampleValue } from './example-requests.js';
 export { collectExamples, type ExampleRef } from './examples.js';
 export { type ApiFacts, deriveApiFacts, identifierOf, type OperationFacts, type SecuritySchemeFacts } from './facts.js';
-export { isJsonMediaType, type JsonObject, type SpecObject } from './json.js';
+export { isJsonMediaType, type JsonObject, mediaTypeOf, type SpecObject } from './json.js';
 export { defaultMaxDepth, jsonDepth } from './json-depth.js';
-export { type MutationKind, mutationKinds } from './mutation-kinds.js';
-export { defaultMutationLimit, type Mutation, type MutationOptions, schemaBreakingMutations } from './mutations.js';
 export {
   type CredentialLocation,
   credentialLocationOf,
@@ -110,4 +108,3 @@ export {
   type ReleaseRecord,
 } from './releases.js';
 export { documentedResponse, responseProblems } from './responses.js';
-export { fitsSchema } from './schema-fit.js';

@@ -13,3 +13,9 @@ export type SpecObject = { [member: string]: any };
 
 /** `application/json` or any `+json` type (`application/problem+json`), with or without parameters. */
 export const isJsonMediaType = (mediaType: string): boolean => /^application\/(.+\+)?json\s*(;|$)/i.test(mediaType);
+
+/** The media type a `Content-Type` value names, without its parameters, in lower case; none without one. */
+export function mediaTypeOf(contentType: string | null | undefined): string | undefined {
+  const mediaType = (contentType ?? '').split(';')[0]!.trim().toLowerCase();
+  return mediaType || undefined;
+}

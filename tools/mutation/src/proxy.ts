@@ -11,7 +11,7 @@
  */
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createAjv } from '@trackspec/specs';
+import { createAjv, mediaTypeOf } from '@trackspec/specs';
 import { Agent, request as forward } from 'undici';
 import { type MutableAnswer, parseBody, serializeBody } from './answer.js';
 import type { Mutation } from './catalogue.js';
@@ -69,7 +69,7 @@ async function bodyOf(request: IncomingMessage): Promise<Buffer | undefined> {
 /** The answer as a mutation sees it; undefined when its bytes are encoded (the server sends none so). */
 function toMutable({ status, headers, body }: Upstream): MutableAnswer | undefined {
   if (headers['content-encoding'] && headers['content-encoding'] !== 'identity') return undefined;
-  const mediaType = (headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+  const mediaType = mediaTypeOf(headers['content-type']) ?? '';
   const rest = Object.entries(headers).filter(
     ([name]) => !hopByHop.has(name) && name !== 'content-type' && name !== 'content-length',
   );

@@ -3,7 +3,7 @@
  * parameters under their spec names, declared query parameters (a free-form object parameter
  * collecting the others), header parameters, and the body with its media type.
  */
-import type { JsonObject, OperationRef } from '@trackspec/specs';
+import { type JsonObject, mediaTypeOf, type OperationRef } from '@trackspec/specs';
 import type { FastifyRequest } from 'fastify';
 
 // The app's body parsers record it; handlers are given it.
@@ -68,7 +68,7 @@ export function compileInputReader(
     const bodySent =
       Number(request.headers['content-length'] ?? 0) > 0 || request.headers['transfer-encoding'] !== undefined;
     if (!operation.requestBody) return { params, query, headers, mediaType: undefined, body: undefined, bodySent };
-    const mediaType = request.bodyMediaType ?? request.headers['content-type']?.split(';')[0]?.trim().toLowerCase();
+    const mediaType = request.bodyMediaType ?? mediaTypeOf(request.headers['content-type']);
     return { params, query, headers, mediaType, body: request.body, bodySent };
   };
 }

@@ -7,6 +7,7 @@
 import {
   createAjv,
   type ErrorObject,
+  isJsonMediaType,
   type JsonObject,
   type OperationRef,
   type SpecObject,
@@ -111,7 +112,7 @@ export function compileInputValidator(operation: OperationRef): (input: RequestI
         throw new HttpProblem(415, `Content-Type ${mediaType ?? '(none)'} is not accepted here; send ${accepted}.`);
       const validate = bodyValidators.get(mediaType);
       if (validate && !validate(body)) errors.push(...fieldErrors('body', validate.errors));
-      else if (typeof body === 'string' && /json/.test(String(content[mediaType]!.schema?.contentMediaType)))
+      else if (typeof body === 'string' && isJsonMediaType(String(content[mediaType]!.schema?.contentMediaType)))
         body = JSON.parse(body);
     } else if (requestBody?.required) {
       errors.push({ in: 'body', pointer: '', detail: 'a request body is required' });

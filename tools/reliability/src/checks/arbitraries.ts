@@ -5,7 +5,7 @@
  * anyOf/oneOf, and JSON carried in strings (contentSchema). Rules it does not model (if/then)
  * are left to Ajv: callers filter with the real validator.
  */
-import type { SpecObject as Schema } from '@trackspec/specs';
+import { isJsonMediaType, type SpecObject as Schema } from '@trackspec/specs';
 import fc from 'fast-check';
 
 const formats: Record<string, () => fc.Arbitrary<string>> = {
@@ -28,7 +28,7 @@ const text = (schema: Schema) =>
   fc.string({ minLength: schema.minLength ?? 0, maxLength: Math.min(schema.maxLength ?? 24, 24) });
 
 function stringArbitrary(schema: Schema): fc.Arbitrary<unknown> {
-  if (schema.contentSchema && /json/.test(String(schema.contentMediaType)))
+  if (schema.contentSchema && isJsonMediaType(String(schema.contentMediaType)))
     return arbitraryFor(schema.contentSchema).map((value) => JSON.stringify(value));
   if (schema.pattern)
     return fc

@@ -2,11 +2,12 @@
  * Fuzzing from the specs: property-based requests (fast-check, arbitraries built from each
  * operation's schemas) against a real server. Valid-by-schema requests — with the credentials and
  * the cross-field rules the specs state in prose filled in — must be accepted (positive data
- * acceptance); mutations that Ajv confirms break the schema, and arbitrary JSON that does not fit
+ * acceptance); breaks that Ajv confirms break the schema, and arbitrary JSON that does not fit
  * it, must be rejected with a 4xx problem (negative data rejection). Never a 5xx, and every answer
  * must be one the spec documents, with a body that matches it.
  */
 import { createHash } from 'node:crypto';
+import { schemaBreaks } from '@trackspec/contract-tests';
 import type { ServerProcess } from '@trackspec/harness';
 import {
   apis,
@@ -16,16 +17,17 @@ import {
   defaultMaxBodyBytes,
   defaultMaxDepth,
   encodeBody,
+  isJsonMediaType,
   type JsonObject,
   jsonDepth,
   listOperations,
   loadDereferenced,
+  mediaTypeOf,
   type OperationRef,
   type OutgoingRequest,
   operationUrl,
   placeCredential,
   responseProblems,
-  schemaBreakingMutations,
 } from '@trackspec/specs';
 import fc from 'fast-check';
 import { arbitraryFor } from './arbitraries.js';
@@ -44,7 +46,7 @@ export interface FuzzResult extends Summary {
 }
 
 const ajv = createAjv();
-// Mutations are judged with standard semantics (contentSchema as an annotation), as in the contract suite.
+// Breaks are judged with standard semantics (contentSchema as an annotation), as in the contract suite.
 const plainAjv = createAjv({}, { assertContentSchema: false });
 const sha1 = (text: string) => createHash('sha1').update(text).digest('hex');
 /** Path segments that fetch would normalise away. */
@@ -164,7 +166,7 @@ async function send(
     return { status: 0, mediaType: '', body: undefined, bodyStart: '', transportError, sent };
   }
   const text = await response.text();
-  const mediaType = (response.headers.get('content-type') ?? '').split(';')[0]!.trim();
+  const mediaType = mediaTypeOf(response.headers.get('content-type')) ?? '';
   let parsed: unknown = text || undefined;
   try {
     parsed = text ? JSON.parse(text) : undefined;
@@ -242,7 +244,7 @@ interface Target {
 
 function jsonFields(schema: JsonObject | undefined): string[] {
   const properties = (schema?.properties ?? {}) as Record<string, JsonObject>;
-  return Object.keys(properties).filter((name) => /json/.test(String(properties[name]?.contentMediaType)));
+  return Object.keys(properties).filter((name) => isJsonMediaType(String(properties[name]?.contentMediaType)));
 }
 
 /** The body with `members` added at the target (a copy). */
@@ -388,7 +390,7 @@ export async function runFuzz(server: ServerProcess, options: FuzzOptions): Prom
     for (const operation of operations) {
       const label = `${api} ${operation.method.toUpperCase()} ${operation.path}`;
       const content = operation.requestBody?.content ?? {};
-      // A run sends the valid request, and for a body up to two mutations and one arbitrary JSON body
+      // A run sends the valid request, and for a body up to two breaks and one arbitrary JSON body
       // (2 or more); a margin keeps the API's total above the target.
       const requestsPerRun = Object.keys(content).length ? 2 : 1;
       const runsPerOperation = Math.ceil((requestsPerApi / operations.length / requestsPerRun) * 1.3);
@@ -405,19 +407,14 @@ export async function runFuzz(server: ServerProcess, options: FuzzOptions): Prom
                 const plain = plainAjv.compile(schema);
                 // Judge what travels: a form turns every value into a string (and any JSON into fields).
                 const wire = (candidate: unknown) => asReceived(request.mediaType!, candidate);
-                // Two mutations per run (one of each of the first kinds that apply): the runs vary the bodies.
-                for (const mutation of schemaBreakingMutations(
-                  request.body,
-                  schema,
-                  (candidate) => !plain(wire(candidate)),
-                  {
-                    limit: 2,
-                  },
-                )) {
+                // Two breaks per run (one of each of the first kinds that apply): the runs vary the bodies.
+                for (const bodyBreak of schemaBreaks(request.body, schema, (candidate) => !plain(wire(candidate)), {
+                  limit: 2,
+                })) {
                   rejected =
                     record(
-                      `${label} ${mutation.name}`,
-                      await send(server, api, operation, { ...request, body: mutation.body }),
+                      `${label} ${bodyBreak.name}`,
+                      await send(server, api, operation, { ...request, body: bodyBreak.body }),
                       operation,
                       '4xx',
                     ) && rejected;

@@ -1,10 +1,13 @@
 /**
- * The walk behind `schemaBreakingMutations`: it follows an example through its (dereferenced)
+ * The walk behind `schemaBreaks`: it follows an example through its (dereferenced)
  * schema — `allOf`, the `oneOf`/`anyOf` branch the example takes, `properties`,
  * `additionalProperties`, `items`/`prefixItems`, JSON carried in strings (`contentSchema`) — and
  * proposes, at every value it reaches, the edits that should break one keyword there. Nothing here
  * decides: the caller keeps an edit only when the validator confirms it.
  */
+
+import { isJsonMediaType, type JsonObject, type SpecObject } from '@trackspec/specs';
+import type { BreakKind } from './break-kinds.js';
 import {
   allowedTypes,
   illFormedValues,
@@ -15,13 +18,11 @@ import {
   undocumentedValue,
   valueOutside,
 } from './breaking-values.js';
-import { isJsonMediaType, type JsonObject, type SpecObject } from './json.js';
-import type { MutationKind } from './mutation-kinds.js';
 import { fitsSchema } from './schema-fit.js';
 
 type Segment = string | number;
 
-/** Makes the mutated document from a private copy of the original (which it may change in place). */
+/** Makes the broken document from a private copy of the original (which it may change in place). */
 export type Edit = (copy: unknown) => unknown;
 
 /** One way to break a keyword at one place: its name carries the pointer, e.g. `pattern broken at /context/ip`. */
@@ -31,7 +32,7 @@ export interface Alternative {
 }
 
 export interface Candidate {
-  kind: MutationKind;
+  kind: BreakKind;
   /** Best first: the first one the validator rejects is kept, the others dropped. */
   alternatives: Alternative[];
   /** Made inside JSON carried in a string: only a validator asserting `contentSchema` sees it. */
@@ -102,14 +103,14 @@ export class CandidateWalk {
 
   constructor(private readonly followEmbeddedJson: boolean) {}
 
-  private add(kind: MutationKind, name: string, ...edits: Edit[]) {
+  private add(kind: BreakKind, name: string, ...edits: Edit[]) {
     this.addAlternatives(
       kind,
       edits.map((edit) => ({ name, edit })),
     );
   }
 
-  private addAlternatives(kind: MutationKind, alternatives: Alternative[]) {
+  private addAlternatives(kind: BreakKind, alternatives: Alternative[]) {
     if (alternatives.length) this.candidates.push({ kind, alternatives });
   }
 

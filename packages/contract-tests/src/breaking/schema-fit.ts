@@ -1,10 +1,8 @@
 /**
- * Whether a value fits a (sub)schema, for the mutation walk: which `oneOf`/`anyOf` branch an
+ * Whether a value fits a (sub)schema, for the break walk: which `oneOf`/`anyOf` branch an
  * example follows, whether it meets an `if`. Ajv answers exactly; each subschema is compiled once.
  */
-import type { ValidateFunction } from 'ajv/dist/2020.js';
-import { createAjv } from './ajv.js';
-import type { SpecObject } from './json.js';
+import { createAjv, type SpecObject, type ValidateFunction } from '@trackspec/specs';
 
 // Not strict: subschemas are fragments (an `if` alone, a branch without its siblings).
 const ajv = createAjv({ strict: false, allErrors: false });

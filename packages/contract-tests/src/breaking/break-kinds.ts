@@ -1,7 +1,7 @@
-/** The kinds of schema-breaking request mutation (mutations.ts), shared with the walk that finds them. */
+/** The kinds of schema break (schema-breaks.ts), shared with the walk that finds them. */
 
-/** What a mutation breaks; one a keyword family, so that reports can count them. */
-export type MutationKind =
+/** What a break breaks: one keyword family each, so that reports can count them. */
+export type BreakKind =
   | 'missing-field'
   | 'wrong-type'
   | 'bad-enum'
@@ -12,7 +12,7 @@ export type MutationKind =
   | 'bound'
   | 'additional-property';
 
-export const mutationKinds: readonly MutationKind[] = [
+export const breakKinds: readonly BreakKind[] = [
   'missing-field',
   'wrong-type',
   'bad-enum',

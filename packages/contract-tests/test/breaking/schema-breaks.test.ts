@@ -1,7 +1,7 @@
-// Schema-breaking mutations: from every named request example of every API, each mutation made is
+// Schema breaks: from every named request example of every API, each break made is
 // rejected by the validator the server uses (contentSchema asserted), every kind of break comes out
 // where the specs use its keyword; and, on small hand-written schemas, what each keyword yields.
-import { describe, expect, it } from 'vitest';
+
 import {
   apis,
   asReceived,
@@ -11,10 +11,10 @@ import {
   listOperations,
   loadDereferenced,
   type SpecObject,
-} from '../src/index.js';
-import { mutationKinds } from '../src/mutation-kinds.js';
-import { defaultMutationLimit, type Mutation, schemaBreakingMutations } from '../src/mutations.js';
-import { jsonInStringSchema } from './json-in-string-schema.js';
+} from '@trackspec/specs';
+import { describe, expect, it } from 'vitest';
+import { breakKinds } from '../../src/breaking/break-kinds.js';
+import { type BodyBreak, defaultBreakLimit, schemaBreaks } from '../../src/breaking/schema-breaks.js';
 
 const asserting = createAjv();
 // As in the contract suite: judged with standard semantics, embedded JSON confirmed by the asserting validator.
@@ -48,10 +48,10 @@ const exampleCases: ExampleCase[] = apis.flatMap(({ name: api }) =>
   ),
 );
 
-function mutationsOf({ mediaType, body, schema }: ExampleCase): Mutation[] {
+function mutationsOf({ mediaType, body, schema }: ExampleCase): BodyBreak[] {
   const validatePlain = plain.compile(schema);
   const validateAsserting = asserting.compile(schema);
-  return schemaBreakingMutations(body, schema, (candidate) => !validatePlain(asReceived(mediaType, candidate)), {
+  return schemaBreaks(body, schema, (candidate) => !validatePlain(asReceived(mediaType, candidate)), {
     isInvalidAssertingContent: (candidate) => !validateAsserting(asReceived(mediaType, candidate)),
   });
 }
@@ -61,38 +61,38 @@ const of = (api: string, operation: string, exampleName?: string) =>
   [...produced]
     .filter(([example]) => example.api === api && example.operation === operation)
     .filter(([example]) => exampleName === undefined || example.label.includes(` ${exampleName} (`))
-    .flatMap(([, mutations]) => mutations);
+    .flatMap(([, breaks]) => breaks);
 
 describe.each(exampleCases.map((example) => [example.label, example]))('%s', (_, example) => {
-  const mutations = produced.get(example)!;
+  const breaks = produced.get(example)!;
   const validateAsserting = asserting.compile(example.schema);
   const validatePlain = plain.compile(example.schema);
 
-  it('breaks the schema with every mutation, embedded JSON only where contentSchema is asserted', () => {
-    for (const mutation of mutations) {
-      expect(validateAsserting(asReceived(example.mediaType, mutation.body)), mutation.name).toBe(false);
-      expect(validatePlain(asReceived(example.mediaType, mutation.body)), mutation.name).toBe(
-        mutation.embeddedJson === true,
+  it('breaks the schema with every bodyBreak, embedded JSON only where contentSchema is asserted', () => {
+    for (const bodyBreak of breaks) {
+      expect(validateAsserting(asReceived(example.mediaType, bodyBreak.body)), bodyBreak.name).toBe(false);
+      expect(validatePlain(asReceived(example.mediaType, bodyBreak.body)), bodyBreak.name).toBe(
+        bodyBreak.embeddedJson === true,
       );
     }
   });
 
-  it('makes a bounded set of distinct mutations, the same on every run, leaving the example alone', () => {
+  it('makes a bounded set of distinct breaks, the same on every run, leaving the example alone', () => {
     const before = structuredClone(example.body);
-    expect(mutations.length).toBeLessThanOrEqual(defaultMutationLimit);
-    expect(new Set(mutations.map((mutation) => JSON.stringify(mutation.body))).size).toBe(mutations.length);
-    expect(new Set(mutations.map((mutation) => mutation.name)).size).toBe(mutations.length);
-    expect(mutationsOf(example)).toEqual(mutations);
+    expect(breaks.length).toBeLessThanOrEqual(defaultBreakLimit);
+    expect(new Set(breaks.map((bodyBreak) => JSON.stringify(bodyBreak.body))).size).toBe(breaks.length);
+    expect(new Set(breaks.map((bodyBreak) => bodyBreak.name)).size).toBe(breaks.length);
+    expect(mutationsOf(example)).toEqual(breaks);
     expect(example.body).toEqual(before);
   });
 });
 
 describe('across the specs', () => {
-  const names = (mutations: Mutation[]) => mutations.map((mutation) => `${mutation.kind}: ${mutation.name}`);
+  const names = (breaks: BodyBreak[]) => breaks.map((bodyBreak) => `${bodyBreak.kind}: ${bodyBreak.name}`);
 
-  it('makes every kind of mutation somewhere', () => {
-    const kinds = new Set([...produced.values()].flat().map((mutation) => mutation.kind));
-    expect([...kinds].sort()).toEqual([...mutationKinds].sort());
+  it('makes every kind of break somewhere', () => {
+    const kinds = new Set([...produced.values()].flat().map((bodyBreak) => bodyBreak.kind));
+    expect([...kinds].sort()).toEqual([...breakKinds].sort());
   });
 
   it('m1das /api/s/{event-type}: the if/then rules (track needs event, group needs groupId), met or made to hold', () => {
@@ -132,9 +132,9 @@ describe('across the specs', () => {
     );
   });
 
-  it('dito: the JSON in the `event` field, mutated and flagged, and an undeclared form field', () => {
+  it('dito: the JSON in the `event` field, broken and flagged, and an undeclared form field', () => {
     const dito = of('dito', 'POST /users/{id}');
-    const embedded = dito.filter((mutation) => mutation.embeddedJson);
+    const embedded = dito.filter((bodyBreak) => bodyBreak.embeddedJson);
     expect(names(embedded)).toEqual(
       expect.arrayContaining([
         'missing-field: missing /event/action (JSON in /event)',
@@ -142,7 +142,7 @@ describe('across the specs', () => {
         'additional-property: undeclared member /event/x_undeclared_member (JSON in /event)',
       ]),
     );
-    const missingAction = embedded.find((mutation) => mutation.name.startsWith('missing /event/action'))!;
+    const missingAction = embedded.find((bodyBreak) => bodyBreak.name.startsWith('missing /event/action'))!;
     expect(JSON.parse(missingAction.body.event as string)).not.toHaveProperty('action');
     expect(names(dito)).toEqual(
       expect.arrayContaining([
@@ -159,17 +159,17 @@ describe('across the specs', () => {
   });
 });
 
-/** The mutations of `body` a plain validator of `schema` confirms (contentSchema asserted by the second one). */
-function mutate(schema: SpecObject, body: JsonObject, limit?: number): Mutation[] {
+/** The breaks of `body` a plain validator of `schema` confirms (contentSchema asserted by the second one). */
+function breaksOf(schema: SpecObject, body: JsonObject, limit?: number): BodyBreak[] {
   const validatePlain = plain.compile(schema);
   const validateAsserting = asserting.compile(schema);
-  return schemaBreakingMutations(body, schema, (candidate) => !validatePlain(candidate), {
+  return schemaBreaks(body, schema, (candidate) => !validatePlain(candidate), {
     isInvalidAssertingContent: (candidate) => !validateAsserting(candidate),
     limit,
   });
 }
-const namesOf = (mutations: Mutation[]) => mutations.map((mutation) => mutation.name);
-const bodyNamed = (mutations: Mutation[], name: string) => mutations.find((mutation) => mutation.name === name)?.body;
+const namesOf = (breaks: BodyBreak[]) => breaks.map((bodyBreak) => bodyBreak.name);
+const bodyNamed = (breaks: BodyBreak[], name: string) => breaks.find((bodyBreak) => bodyBreak.name === name)?.body;
 
 describe('on hand-written schemas', () => {
   it('removes required members and changes types at every depth, through allOf and items', () => {
@@ -188,8 +188,8 @@ describe('on hand-written schemas', () => {
         },
       },
     };
-    const mutations = mutate(schema, { order: { id: 'o1', lines: [{ sku: 'a' }] } });
-    expect(namesOf(mutations)).toEqual(
+    const breaks = breaksOf(schema, { order: { id: 'o1', lines: [{ sku: 'a' }] } });
+    expect(namesOf(breaks)).toEqual(
       expect.arrayContaining([
         'missing /order',
         'missing /order/id',
@@ -199,7 +199,7 @@ describe('on hand-written schemas', () => {
         'wrong type at /order/lines/0/sku',
       ]),
     );
-    expect(bodyNamed(mutations, 'missing /order/lines/0/sku')).toEqual({ order: { id: 'o1', lines: [{}] } });
+    expect(bodyNamed(breaks, 'missing /order/lines/0/sku')).toEqual({ order: { id: 'o1', lines: [{}] } });
   });
 
   it('follows prefixItems', () => {
@@ -209,7 +209,7 @@ describe('on hand-written schemas', () => {
         pair: { type: 'array', prefixItems: [{ type: 'string' }, { type: 'integer' }], minItems: 2, items: false },
       },
     };
-    expect(namesOf(mutate(schema, { pair: ['a', 1] }))).toEqual(
+    expect(namesOf(breaksOf(schema, { pair: ['a', 1] }))).toEqual(
       expect.arrayContaining(['wrong type at /pair/0', 'wrong type at /pair/1']),
     );
   });
@@ -227,8 +227,8 @@ describe('on hand-written schemas', () => {
         id: { anyOf: [{ type: 'string' }, { type: 'integer' }] },
       },
     };
-    const mutations = mutate(schema, { item: { type: 'b', beta: 'xy' }, id: 'x' });
-    expect(namesOf(mutations)).toEqual(
+    const breaks = breaksOf(schema, { item: { type: 'b', beta: 'xy' }, id: 'x' });
+    expect(namesOf(breaks)).toEqual(
       expect.arrayContaining([
         'no oneOf branch fits /item (without /item/type)',
         'no anyOf branch fits /id (type boolean)',
@@ -236,7 +236,7 @@ describe('on hand-written schemas', () => {
         'shorter than minLength at /item/beta',
       ]),
     );
-    expect(mutations.filter((mutation) => mutation.kind === 'no-branch')).toHaveLength(2);
+    expect(breaks.filter((bodyBreak) => bodyBreak.kind === 'no-branch')).toHaveLength(2);
   });
 
   it('removes what then/else or dependentRequired asks for, making the if hold when the example does not', () => {
@@ -249,12 +249,12 @@ describe('on hand-written schemas', () => {
       else: { required: ['till'] },
       dependentRequired: { number: ['expiry'] },
     };
-    const cash = mutate(schema, { kind: 'cash', till: 't1' });
+    const cash = breaksOf(schema, { kind: 'cash', till: 't1' });
     expect(namesOf(cash)).toEqual(
       expect.arrayContaining(['missing /till required by if/else', 'missing /number required when /kind is "card"']),
     );
     expect(bodyNamed(cash, 'missing /number required when /kind is "card"')).toEqual({ kind: 'card', till: 't1' });
-    const card = mutate(schema, { kind: 'card', number: '4111', expiry: '12/30' });
+    const card = breaksOf(schema, { kind: 'card', number: '4111', expiry: '12/30' });
     expect(namesOf(card)).toEqual(
       expect.arrayContaining(['missing /number required by if/then', 'missing /expiry required with /number']),
     );
@@ -263,12 +263,12 @@ describe('on hand-written schemas', () => {
   it('breaks a pattern with the first candidate the validator rejects', () => {
     const schema = { type: 'object', properties: { code: { type: 'string', pattern: '^[a-z!]*$' } } };
     // '' and '!!' match; ' not matching ' is the first candidate that does not.
-    expect(bodyNamed(mutate(schema, { code: 'abc' }), 'pattern broken at /code')).toEqual({ code: ' not matching ' });
+    expect(bodyNamed(breaksOf(schema, { code: 'abc' }), 'pattern broken at /code')).toEqual({ code: ' not matching ' });
   });
 
   it('breaks the propertyNames pattern with a member name', () => {
     const schema = { type: 'object', properties: { data: { type: 'object', propertyNames: { pattern: '^[a-z]+$' } } } };
-    expect(namesOf(mutate(schema, { data: { ok: 1 } }))).toContain(
+    expect(namesOf(breaksOf(schema, { data: { ok: 1 } }))).toContain(
       'member name breaking the propertyNames pattern at /data',
     );
   });
@@ -288,7 +288,7 @@ describe('on hand-written schemas', () => {
         hostname: 'example.com',
       };
       const schema = { type: 'object', properties: { value: { type: 'string', format } } };
-      expect(namesOf(mutate(schema, { value: valid[format]! }))).toContain(`ill-formed ${format} at /value`);
+      expect(namesOf(breaksOf(schema, { value: valid[format]! }))).toContain(`ill-formed ${format} at /value`);
     },
   );
 
@@ -304,9 +304,9 @@ describe('on hand-written schemas', () => {
         meta: { type: 'object', minProperties: 1 },
       },
     };
-    const mutations = mutate(schema, { text: 'abc', count: 4, ratio: 0.5, tags: ['a'], meta: { a: 1 } });
+    const breaks = breaksOf(schema, { text: 'abc', count: 4, ratio: 0.5, tags: ['a'], meta: { a: 1 } });
     expect(
-      mutations.filter((mutation) => mutation.kind === 'bound').map((mutation) => [mutation.name, mutation.body]),
+      breaks.filter((bodyBreak) => bodyBreak.kind === 'bound').map((bodyBreak) => [bodyBreak.name, bodyBreak.body]),
     ).toEqual([
       ['more members than maxProperties at /', expect.objectContaining({ x_extra_5: 1 })],
       ['shorter than minLength at /text', expect.objectContaining({ text: 'x' })],
@@ -330,42 +330,45 @@ describe('on hand-written schemas', () => {
       unevaluatedProperties: false,
     };
     expect(
-      namesOf(mutate(schema, { a: 'x', closed: {}, open: {} })).filter((name) => name.startsWith('undeclared')),
+      namesOf(breaksOf(schema, { a: 'x', closed: {}, open: {} })).filter((name) => name.startsWith('undeclared')),
     ).toEqual(['undeclared member /x_undeclared_member', 'undeclared member /closed/x_undeclared_member']);
   });
 
   describe('JSON carried in a string (contentSchema)', () => {
-    const schema = jsonInStringSchema;
+    // Dito's `event` in small: a member that is JSON carried in a string.
+    const carried = { type: 'object', required: ['action'], properties: { action: { type: 'string' } } };
+    const event = { type: 'string', contentMediaType: 'application/json', contentSchema: carried };
+    const schema = { type: 'object', properties: { event } };
     const body = { event: '{"action":"bought"}' };
 
     it('mutates inside it, written back as JSON, flagged as seen only where contentSchema is asserted', () => {
-      const mutations = mutate(schema, body);
+      const breaks = breaksOf(schema, body);
       expect(
-        mutations.filter((mutation) => mutation.embeddedJson).map((mutation) => [mutation.name, mutation.body]),
+        breaks.filter((bodyBreak) => bodyBreak.embeddedJson).map((bodyBreak) => [bodyBreak.name, bodyBreak.body]),
       ).toEqual(
         expect.arrayContaining([
           ['missing /event/action (JSON in /event)', { event: '{}' }],
           ['wrong type at /event/action (JSON in /event)', { event: '{"action":12345}' }],
         ]),
       );
-      expect(mutations.filter((mutation) => !mutation.embeddedJson).map((mutation) => mutation.name)).toEqual([
+      expect(breaks.filter((bodyBreak) => !bodyBreak.embeddedJson).map((bodyBreak) => bodyBreak.name)).toEqual([
         'wrong type at /event',
       ]);
     });
 
     it('leaves it alone without a validator that asserts contentSchema', () => {
       const validatePlain = plain.compile(schema);
-      const mutations = schemaBreakingMutations(body, schema, (candidate) => !validatePlain(candidate));
-      expect(mutations.some((mutation) => mutation.embeddedJson)).toBe(false);
+      const breaks = schemaBreaks(body, schema, (candidate) => !validatePlain(candidate));
+      expect(breaks.some((bodyBreak) => bodyBreak.embeddedJson)).toBe(false);
     });
 
-    it('keeps such mutations unflagged when the main validator asserts contentSchema itself', () => {
+    it('keeps such breaks unflagged when the main validator asserts contentSchema itself', () => {
       const validateAsserting = asserting.compile(schema);
-      const mutations = schemaBreakingMutations(body, schema, (candidate) => !validateAsserting(candidate), {
+      const breaks = schemaBreaks(body, schema, (candidate) => !validateAsserting(candidate), {
         isInvalidAssertingContent: (candidate) => !validateAsserting(candidate),
       });
-      expect(namesOf(mutations)).toContain('missing /event/action (JSON in /event)');
-      expect(mutations.some((mutation) => mutation.embeddedJson)).toBe(false);
+      expect(namesOf(breaks)).toContain('missing /event/action (JSON in /event)');
+      expect(breaks.some((bodyBreak) => bodyBreak.embeddedJson)).toBe(false);
     });
   });
 
@@ -376,8 +379,8 @@ describe('on hand-written schemas', () => {
       properties: { a: { type: 'string', pattern: '^a+$' }, b: { type: 'string' }, c: { type: 'string' } },
       additionalProperties: false,
     };
-    const mutations = mutate(schema, { a: 'aa', b: 'b' }, 4);
-    expect(mutations.map((mutation) => mutation.kind)).toEqual([
+    const breaks = breaksOf(schema, { a: 'aa', b: 'b' }, 4);
+    expect(breaks.map((bodyBreak) => bodyBreak.kind)).toEqual([
       'missing-field',
       'wrong-type',
       'pattern',
