@@ -20,12 +20,10 @@ export default defineConfig({
     projects: [
       ...Object.entries(targets).map(([name, setup]) => ({
         extends: true as const,
-        // The docs' code samples run on the mocks and on the server.
         test: {
           name,
           include: [
             'test/contract.test.ts',
-            ...(name === 'prism-mocks' || name === 'server' ? ['test/code-samples.test.ts'] : []),
             // Every documented response, asked of the mocks (Prism's `Prefer: code=…, example=…`).
             ...(name === 'prism-mocks' ? ['test/responses.test.ts'] : []),
           ],

@@ -7,12 +7,11 @@
  */
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { apiNames, createAjv, defaultMaxBodyBytes, type ErrorObject } from '@trackspec/specs';
+import { apiNames, createAjv, defaultBasePath, defaultMaxBodyBytes, type ErrorObject } from '@trackspec/specs';
 import { parse } from 'yaml';
 import configSchema from './config.schema.json' with { type: 'json' };
 import type { LingeringCloseLimits } from './lingering-close.js';
 import type { MetricsConfig } from './metrics.js';
-import { defaultBasePath } from './openapi/mount-path.js';
 import type { PostgresStoreOptions } from './storage/postgres/connect.js';
 
 export interface SourceConfig {

@@ -5,7 +5,7 @@
 import { credentialLocationOf, type OpenApiDocument, type SpecObject } from '@trackspec/specs';
 
 export interface CredentialLocations {
-  /** Lower-case header names that carry credentials (`authorization` for HTTP schemes). */
+  /** Lower-case header names that carry credentials (`authorization` for HTTP schemes, `cookie` for cookie keys). */
   headers: string[];
   /** Query parameter names that carry credentials (e.g. m1das `writekey`, TTO `api_key`). */
   query: string[];
@@ -19,6 +19,7 @@ export function credentialLocations(documents: readonly OpenApiDocument[]): Cred
       const location = credentialLocationOf(scheme);
       if (location?.in === 'authorization') headers.add('authorization');
       else if (location?.in === 'header') headers.add(location.name.toLowerCase());
+      else if (location?.in === 'cookie') headers.add('cookie');
       else if (location?.in === 'query') query.add(location.name);
     }
   }

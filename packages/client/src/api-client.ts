@@ -4,35 +4,22 @@
  * come from the generated types, the security schemes and operations from `apiFacts`, which
  * `@trackspec/types` generates from the same specs (the client cannot read a spec at run time).
  */
-import { type ApiName, type ApiPaths, apiFacts } from '@trackspec/types';
+import {
+  type ApiFacts,
+  type ApiName,
+  type ApiPaths,
+  apiFacts,
+  type CredentialLocation,
+  chooseAlternative,
+  credentialLocationOf,
+  type OperationFacts,
+  placeCredential,
+  type RequestParts,
+  type SecuritySchemeFacts,
+} from '@trackspec/types';
 import type { Middleware } from 'openapi-fetch';
-import { base64 } from './credentials.js';
 import { type AnyRequest, withChanges } from './outgoing-request.js';
 import { type ClientInternals, type ClientOptions, createTypedClient, type TypedClient } from './typed-client.js';
-
-/** Where a security scheme puts its credential (an entry of `apiFacts[api].securitySchemes`). */
-export type SecuritySchemeFacts =
-  | { readonly type: 'apiKey'; readonly in: 'header' | 'query' | 'cookie'; readonly name: string }
-  | { readonly type: 'http'; readonly scheme: string }
-  | { readonly type: 'oauth2' | 'openIdConnect' | 'mutualTLS' };
-
-/** One operation of a spec (an entry of `apiFacts[api].operations`, by operationId). */
-export interface OperationFacts {
-  readonly method: string;
-  readonly path: string;
-  /** Security alternatives, each the schemes that must all be sent; none: no credentials; an empty one: optional. */
-  readonly security: readonly (readonly string[])[];
-  /** `x-max-body-bytes` of the request body. */
-  readonly maxBodyBytes?: number;
-  /** `x-max-event-bytes` of the request body (the largest event inside a batch). */
-  readonly maxEventBytes?: number;
-}
-
-/** What the client knows of one API's spec: the shape of each entry of `apiFacts`. */
-export interface ApiFacts {
-  readonly securitySchemes: { readonly [scheme: string]: SecuritySchemeFacts };
-  readonly operations: { readonly [operationId: string]: OperationFacts };
-}
 
 /** A credential per security scheme name of the spec. */
 export type Credentials<Facts extends ApiFacts = ApiFacts> = {
@@ -52,72 +39,61 @@ export interface ApiClientOptions<Facts extends ApiFacts = ApiFacts, ThrowOnErro
   credentials?: Credentials<Facts>;
 }
 
-/** The facts of every API this client was built with, by registry name (generated from the specs). */
-export { type ApiName, type ApiPaths, apiFacts };
+/** The facts of every API this client was built with, by registry name (generated from the specs), and their shape. */
+export { type ApiFacts, type ApiName, type ApiPaths, apiFacts, type OperationFacts, type SecuritySchemeFacts };
 
-type Placement = (request: AnyRequest) => AnyRequest;
+/**
+ * The credentials one operation gets, as `placeCredential` (the one placement every reader of the
+ * specs shares) puts them: headers, query parameters and cookies.
+ */
+function partsFor(facts: ApiFacts, alternative: readonly string[], credentials: Credentials): RequestParts {
+  const parts: RequestParts = { headers: {}, query: {} };
+  for (const name of alternative) placeCredential(parts, locationOf(facts, name), credentials[name]!);
+  return parts;
+}
 
-function placement(name: string, scheme: SecuritySchemeFacts, value: string): Placement {
-  const setHeader = (header: string, headerValue: string) => (request: AnyRequest) => {
-    request.headers.set(header, headerValue);
-    return request;
-  };
-  if (scheme.type === 'apiKey' && scheme.in === 'header') return setHeader(scheme.name, value);
-  if (scheme.type === 'apiKey' && scheme.in === 'query') {
-    return (request) => {
-      const url = new URL(request.url);
-      if (url.searchParams.has(scheme.name)) return request;
-      url.searchParams.set(scheme.name, value);
-      return withChanges(request, { url: url.href });
-    };
+function locationOf(facts: ApiFacts, name: string): CredentialLocation {
+  const scheme = facts.securitySchemes[name];
+  const location = scheme && credentialLocationOf(scheme);
+  if (!location)
+    throw new TypeError(`The client cannot send a credential for security scheme ${name} (${JSON.stringify(scheme)})`);
+  return location;
+}
+
+/** A request with its operation's credentials: a query parameter the caller set is kept. */
+function withParts(request: AnyRequest, parts: RequestParts): AnyRequest {
+  for (const [name, value] of Object.entries(parts.headers)) {
+    const existing = name === 'cookie' ? request.headers.get('cookie') : null;
+    request.headers.set(name, existing ? `${existing}; ${value}` : value);
   }
-  if (scheme.type === 'apiKey' && scheme.in === 'cookie') {
-    const cookie = `${scheme.name}=${value}`;
-    return (request) => {
-      const existing = request.headers.get('cookie');
-      request.headers.set('cookie', existing ? `${existing}; ${cookie}` : cookie);
-      return request;
-    };
-  }
-  if (scheme.type === 'http' && scheme.scheme === 'basic') return setHeader('Authorization', `Basic ${base64(value)}`);
-  if (
-    (scheme.type === 'http' && scheme.scheme === 'bearer') ||
-    scheme.type === 'oauth2' ||
-    scheme.type === 'openIdConnect'
-  )
-    return setHeader('Authorization', `Bearer ${value}`);
-  throw new TypeError(`The client cannot send a credential for security scheme ${name} (${JSON.stringify(scheme)})`);
+  const query = Object.entries(parts.query);
+  if (query.length === 0) return request;
+  const url = new URL(request.url);
+  for (const [name, value] of query) if (!url.searchParams.has(name)) url.searchParams.set(name, value);
+  return withChanges(request, { url: url.href });
 }
 
 /**
  * Middleware that puts the credentials of each request's operation where the spec says (none when
- * no operation gets any). The plan (which placements for which operation) is made once, here.
+ * no operation gets any): the alternative `chooseAlternative` picks among those whose schemes all
+ * have a credential. The plan (which credentials for which operation) is made once, here.
  */
 export function specCredentials(facts: ApiFacts, credentials: Credentials = {}): Middleware | undefined {
-  const placements = new Map<string, Placement>();
-  for (const [name, value] of Object.entries(credentials)) {
-    const scheme = facts.securitySchemes[name];
-    if (scheme && value !== undefined) placements.set(name, placement(name, scheme, value));
-  }
-  const plans = new Map<string, Placement[]>();
+  const given = Object.keys(credentials).filter((name) => credentials[name] !== undefined);
+  for (const name of given) if (facts.securitySchemes[name]) locationOf(facts, name);
+  const plans = new Map<string, RequestParts>();
   for (const operation of Object.values(facts.operations)) {
-    const chosen = operation.security.find(
-      (alternative) => alternative.length > 0 && alternative.every((scheme) => placements.has(scheme)),
+    const chosen = chooseAlternative(
+      operation.security,
+      (scheme) => given.includes(scheme) && facts.securitySchemes[scheme] !== undefined,
     );
-    if (chosen)
-      plans.set(
-        `${operation.method.toUpperCase()} ${operation.path}`,
-        chosen.map((scheme) => placements.get(scheme)!),
-      );
+    if (chosen) plans.set(`${operation.method.toUpperCase()} ${operation.path}`, partsFor(facts, chosen, credentials));
   }
   if (plans.size === 0) return undefined;
   return {
     onRequest({ request, schemaPath }) {
-      const plan = plans.get(`${request.method} ${schemaPath}`);
-      if (!plan) return request;
-      let placed = request as AnyRequest;
-      for (const place of plan) placed = place(placed);
-      return placed as Request;
+      const parts = plans.get(`${request.method} ${schemaPath}`);
+      return parts ? (withParts(request as AnyRequest, parts) as Request) : request;
     },
   };
 }

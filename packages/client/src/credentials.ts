@@ -5,13 +5,6 @@
 import type { Middleware } from 'openapi-fetch';
 import { type AnyRequest, withChanges } from './outgoing-request.js';
 
-/** Base64 of UTF-8 text, in Node and browsers alike (`btoa` alone only takes Latin-1). */
-export function base64(text: string): string {
-  let binary = '';
-  for (const byte of new TextEncoder().encode(text)) binary += String.fromCharCode(byte);
-  return btoa(binary);
-}
-
 export function headerCredential(name: string, value: string): Middleware {
   return {
     onRequest({ request }) {
@@ -61,10 +54,4 @@ export function formFieldsCredential(fields: () => Promise<Record<string, string
       return asRequest(withChanges(request, { body: form.toString() }));
     },
   };
-}
-
-/** Lowercase hex SHA-1 (Web Crypto: Node ≥ 20 and browsers). */
-export async function sha1Hex(text: string): Promise<string> {
-  const digest = await crypto.subtle.digest('SHA-1', new TextEncoder().encode(text));
-  return [...new Uint8Array(digest)].map((byte) => byte.toString(16).padStart(2, '0')).join('');
 }

@@ -84,8 +84,8 @@ describe('createApiClient from facts', () => {
       queryKey: { type: 'apiKey', in: 'query', name: 'key' },
     },
     operations: {
-      both: { method: 'get', path: '/both', security: [['sessionCookie', 'queryKey']] },
-      oauth: { method: 'post', path: '/oauth', security: [['oauth'], []] },
+      both: { method: 'get', path: '/both', security: [['sessionCookie', 'queryKey']], anonymous: false },
+      oauth: { method: 'post', path: '/oauth', security: [['oauth'], []], anonymous: true },
     },
   } as const satisfies ApiFacts;
   type Paths = {

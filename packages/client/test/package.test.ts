@@ -26,9 +26,10 @@ const require = createRequire(import.meta.url);
 const packages = new URL('../../', import.meta.url).pathname;
 const clientDir = join(packages, 'client');
 const typesDir = join(packages, 'types');
+const specsDir = join(packages, 'specs');
 
 let work: string;
-let tarballs: { client: string; types: string };
+let tarballs: { client: string; types: string; specs: string };
 let mocks: Mocks;
 
 async function pack(dir: string): Promise<string> {
@@ -38,7 +39,7 @@ async function pack(dir: string): Promise<string> {
 
 beforeAll(async () => {
   work = await mkdtemp(join(tmpdir(), 'trackspec-client-package-'));
-  tarballs = { client: await pack(clientDir), types: await pack(typesDir) };
+  tarballs = { client: await pack(clientDir), types: await pack(typesDir), specs: await pack(specsDir) };
   mocks = await startMocks({ apis: ['m1das', 'hellotext'], ports: 'ephemeral' });
 });
 
@@ -88,8 +89,9 @@ describe('a fresh project that installs the tarballs', () => {
         private: true,
         type: 'module',
         dependencies: { '@trackspec/client': `file:${tarballs.client}`, '@trackspec/types': `file:${tarballs.types}` },
-        // The client depends on @trackspec/types at the same version: take it from the tarball, not the registry.
-        overrides: { '@trackspec/types': `file:${tarballs.types}` },
+        // The client depends on @trackspec/types, and it on @trackspec/specs (the credential model), at the
+        // same version: take them from the tarballs, not the registry.
+        overrides: { '@trackspec/types': `file:${tarballs.types}`, '@trackspec/specs': `file:${tarballs.specs}` },
       }),
     );
     await writeFile(
@@ -140,7 +142,7 @@ console.log(typeof client.createM1dasClient, typeof client.createDitoClient);
 
     await run('npm', ['install', '--no-audit', '--no-fund', '--ignore-scripts'], { cwd: project });
     const installed = await readdir(join(project, 'node_modules/@trackspec'));
-    expect(installed.sort()).toEqual(['client', 'types']);
+    expect(installed.sort()).toEqual(['client', 'specs', 'types']);
 
     await run(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', project]);
     const esm = await run(process.execPath, [

@@ -18,6 +18,7 @@ import {
   type ExampleRequest,
   exampleParameters,
   exampleRequests,
+  isVerifiableSignature,
   type JsonObject,
   listOperations,
   type OpenApiDocument,
@@ -157,10 +158,12 @@ export function deriveCases(document: OpenApiDocument, ajv: Ajv2020): RequestCas
         ? [{ name: operation.requestBody.credential.name, location: operation.requestBody.credential }]
         : []),
     ];
-    // A signature made with the secret, where the example carries one: wrong, it must be refused too.
+    // A signature made with the secret that a receiver can check, where the example carries one:
+    // wrong, it must be refused too.
     const wrongSignatures = (operation.requestBody?.signatures ?? [])
+      .filter(({ algorithm }) => isVerifiableSignature(algorithm))
       .filter(({ name }) => first?.body && typeof first.body === 'object' && name in first.body)
-      .map((location) => ({ name: location.name, location }));
+      .map(({ name }) => ({ name, location: { in: 'body' as const, name } }));
     for (const credential of wrongCredentials) {
       const where =
         credential.location.in === 'body' ? `body field ${credential.name}` : `${credential.name} credential`;

@@ -7,12 +7,12 @@
  */
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { type Mocks, startMocks } from '@trackspec/mocks';
-import { apiNames, loadBundled, type SpecObject } from '@trackspec/specs';
+import { type Mocks, mockCredentials, startMocks } from '@trackspec/mocks';
+import { apiNames } from '@trackspec/specs';
 import { Coverage } from './coverage.js';
 import { toJUnit } from './junit.js';
 import { runSuite } from './run.js';
-import { mockCredentials, readTargetFile, type Target, TargetFileError } from './target.js';
+import { readTargetFile, type Target, TargetFileError } from './target.js';
 
 const usage = 'usage: trackspec-contract (--target <target.json> | --mocks) [--api <name>]… [--junit <report.xml>]';
 
@@ -55,11 +55,10 @@ if (args.target) {
   }
 } else {
   mocks = await startMocks({ apis: args.apis.length > 0 ? args.apis : apiNames, ports: 'ephemeral' });
-  const schemes = (api: string) => (loadBundled(api).components?.securitySchemes ?? {}) as Record<string, SpecObject>;
   target = {
     name: 'prism-mocks',
     urls: mocks.urls,
-    credentials: mockCredentials(apiNames, schemes),
+    credentials: mockCredentials(apiNames),
     mock: true,
   };
 }

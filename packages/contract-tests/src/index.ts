@@ -1,3 +1,4 @@
+export { mockCredentials } from '@trackspec/mocks';
 export { documentedResponse } from '@trackspec/specs';
 export { type BreakKind, breakKinds } from './breaking/break-kinds.js';
 export { type BodyBreak, type BreakOptions, defaultBreakLimit, schemaBreaks } from './breaking/schema-breaks.js';
@@ -20,7 +21,6 @@ export {
 export { type Answer, headersOf, sendRaw, sendWithClient } from './send.js';
 export {
   appliesTo,
-  mockCredentials,
   readTargetFile,
   type Target,
   TargetFileError,

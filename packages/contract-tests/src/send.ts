@@ -7,10 +7,10 @@ import {
   type JsonObject,
   jsonDepth,
   mediaTypeOf,
-  type OutgoingRequest,
   operationBaseUrl,
   operationUrl,
   placeCredential,
+  type RequestParts,
 } from '@trackspec/specs';
 import { type RequestCase, wrongCredentialValue } from './cases.js';
 import { clientFor } from './clients.js';
@@ -134,7 +134,7 @@ export async function sendRaw(
   request: RequestCase,
   secondSource: Record<string, string> = {},
 ): Promise<Answer> {
-  const outgoing: OutgoingRequest = { headers: { ...request.headers }, query: {} };
+  const outgoing: RequestParts = { headers: { ...request.headers }, query: {} };
   for (const [name, value] of Object.entries(request.query)) {
     // A free-form query object (`style: form, explode: true`) travels as its members.
     if (value && typeof value === 'object')

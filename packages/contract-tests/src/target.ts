@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { createAjv, type SpecObject } from '@trackspec/specs';
+import { createAjv } from '@trackspec/specs';
 
 /**
  * A contract target: where each API is served, and the credentials it accepts. The suite is the
@@ -124,29 +124,6 @@ export function targetFromEnv(env: NodeJS.ProcessEnv = process.env): Target | un
   const target = JSON.parse(env.CONTRACT_TARGET) as Partial<Target>;
   if (!target.urls) throw new Error('CONTRACT_TARGET must hold {"name", "urls", "credentials"}');
   return { ...target, name: target.name ?? 'custom', urls: target.urls, credentials: target.credentials ?? {} };
-}
-
-/** Any credential is valid for a Prism mock (it checks that credentials are present, not their value). */
-export function mockCredentials(
-  apiNames: readonly string[],
-  schemes: (api: string) => Record<string, SpecObject>,
-): Target['credentials'] {
-  const value = 'contract-test-credential';
-  // HTTP Basic credentials are `user:password`: Prism refuses a value without the colon.
-  const valueFor = (scheme: SpecObject) =>
-    scheme.type === 'http' && String(scheme.scheme).toLowerCase() === 'basic' ? 'contract-test:credential' : value;
-  return Object.fromEntries(
-    apiNames.map((api) => [
-      api,
-      {
-        writeKey: value,
-        apiKey: value,
-        secret: value,
-        token: value,
-        ...Object.fromEntries(Object.entries(schemes(api)).map(([name, scheme]) => [name, valueFor(scheme)])),
-      },
-    ]),
-  );
 }
 
 /** A target file checked against its schema (src/target.schema.json) and the registry; one line per problem. */

@@ -90,9 +90,11 @@ describe('a sixth API added with one folder and one registry line', () => {
 
   it('has a typed client without a file of its own: a usage compiles, and misuses do not (tsc --noEmit)', async () => {
     const usage = join(work, 'usage');
-    // The consumer resolves @trackspec/client as an installed package (a link to the workspace's build).
+    // The consumer resolves @trackspec/client and @trackspec/specs as installed packages (links to the workspace's builds).
     await mkdir(join(usage, 'node_modules', '@trackspec'), { recursive: true });
     await symlink(join(repoRoot, 'packages/client'), join(usage, 'node_modules', '@trackspec', 'client'), 'dir');
+    // The generated facts name their type from @trackspec/specs, a dependency of @trackspec/types.
+    await symlink(join(repoRoot, 'packages/specs'), join(usage, 'node_modules', '@trackspec', 'specs'), 'dir');
     await writeFile(join(usage, 'package.json'), JSON.stringify({ type: 'module', private: true }));
     await writeFile(
       join(usage, 'tsconfig.json'),

@@ -4,7 +4,7 @@
  * runs any other Prism command per API the same way (the test harness puts `prism proxy` in front
  * of a real server with it).
  */
-import { apiNames, bundlePath } from '@trackspec/specs';
+import { apiNames, bundlePath, loadBundled, type SpecObject } from '@trackspec/specs';
 import { freePort, mockPort } from './ports.js';
 import { type PrismProcess, spawnPrism, stopPrism } from './prism.js';
 
@@ -35,6 +35,33 @@ export interface Mocks {
   urls: Record<string, string>;
   /** Stops every mock (SIGTERM, then SIGKILL) and resolves when all have exited. */
   stop(): Promise<void>;
+}
+
+/**
+ * Credentials any request to these mocks may carry, per API: by security scheme name, plus the
+ * typed client's option names (`writeKey`, `apiKey`, `secret`, `token`). Prism checks that a
+ * credential is there, never its value.
+ */
+export function mockCredentials(apis: readonly string[] = apiNames): Record<string, Record<string, string>> {
+  const value = 'mock-credential';
+  // HTTP Basic credentials are `user:password`: Prism refuses a value without the colon.
+  const valueFor = (scheme: SpecObject) =>
+    scheme.type === 'http' && String(scheme.scheme).toLowerCase() === 'basic' ? 'mock:credential' : value;
+  return Object.fromEntries(
+    apis.map((api) => {
+      const schemes = (loadBundled(api).components?.securitySchemes ?? {}) as Record<string, SpecObject>;
+      return [
+        api,
+        {
+          writeKey: value,
+          apiKey: value,
+          secret: value,
+          token: value,
+          ...Object.fromEntries(Object.entries(schemes).map(([name, scheme]) => [name, valueFor(scheme)])),
+        },
+      ];
+    }),
+  );
 }
 
 export async function startMocks(options: StartMocksOptions = {}): Promise<Mocks> {

@@ -42,7 +42,10 @@ export function createAjv(options: Options = {}, { assertContentSchema = true } 
           check.errors = [contentError(at, `must be a string holding valid JSON (${(error as Error).message})`)];
           return false;
         }
-        if (validateContent(parsed)) return true;
+        if (validateContent(parsed)) {
+          contentSink?.set(at, parsed);
+          return true;
+        }
         check.errors = (validateContent.errors ?? []).map((inner) => ({
           ...inner,
           instancePath: at + inner.instancePath,
@@ -53,6 +56,28 @@ export function createAjv(options: Options = {}, { assertContentSchema = true } 
     },
   });
   return ajv;
+}
+
+/** Where the `contentSchema` keyword leaves what it parsed, during one `validateCarriedJson` call. */
+let contentSink: Map<string, unknown> | undefined;
+
+/**
+ * Validates `data` and hands back the JSON values that `contentSchema` parsed, and found valid,
+ * from the strings that carry them, by JSON pointer (`''` for data that is itself such a string):
+ * a reader uses them instead of parsing the strings again. Validation is synchronous, so one sink
+ * at a time is enough.
+ */
+export function validateCarriedJson(
+  validate: ValidateFunction,
+  data: unknown,
+): { valid: boolean; carried: Map<string, unknown> } {
+  const carried = new Map<string, unknown>();
+  contentSink = carried;
+  try {
+    return { valid: validate(data) as boolean, carried };
+  } finally {
+    contentSink = undefined;
+  }
 }
 
 function contentError(instancePath: string, message: string): ErrorObject {

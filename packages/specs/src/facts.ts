@@ -6,34 +6,42 @@
  */
 import type { OpenApiDocument } from './document.js';
 import type { SpecObject } from './json.js';
-import { type HttpMethod, listOperations } from './operations.js';
+import { admitsAnonymous, type HttpMethod, listOperations } from './operations.js';
 
-/** Where a scheme's credential goes. `http` schemes keep their (lowercased) scheme name: `basic`, `bearer`, ... */
+/**
+ * Where a scheme's credential goes. `http` schemes keep their (lowercased) scheme name: `basic`,
+ * `bearer`, ... Read-only, so that the generated `apiFacts` (`as const`) are ApiFacts.
+ */
 export type SecuritySchemeFacts =
-  | { type: 'apiKey'; in: 'header' | 'query' | 'cookie'; name: string }
-  | { type: 'http'; scheme: string }
-  | { type: 'oauth2' | 'openIdConnect' | 'mutualTLS' };
+  | { readonly type: 'apiKey'; readonly in: 'header' | 'query' | 'cookie'; readonly name: string }
+  | { readonly type: 'http'; readonly scheme: string }
+  | { readonly type: 'oauth2' | 'openIdConnect' | 'mutualTLS' };
 
 export interface OperationFacts {
-  method: HttpMethod;
-  path: string;
+  readonly method: HttpMethod;
+  readonly path: string;
   /**
    * The effective security (the operation's, else the document's): alternatives, each the names
    * of the schemes that must all be sent. No alternative: no credentials; an empty one: optional.
    */
-  security: string[][];
+  readonly security: readonly (readonly string[])[];
+  /** The request body field that carries the key (`x-body-credential`), when the spec names one. */
+  readonly bodyCredential?: string;
+  /** Whether a request without any credential is served (`admitsAnonymous`). */
+  readonly anonymous: boolean;
   /** The request body's `x-max-body-bytes`, when the spec sets one. */
-  maxBodyBytes?: number;
+  readonly maxBodyBytes?: number;
   /** The request body's `x-max-event-bytes` (largest event inside a batch), when the spec sets one. */
-  maxEventBytes?: number;
+  readonly maxEventBytes?: number;
   /** The request body's `x-max-depth` (deepest JSON nesting), when the spec sets one. */
-  maxDepth?: number;
+  readonly maxDepth?: number;
 }
 
+/** What run-time code knows of one API's spec; `@trackspec/types` generates one per registered API (`apiFacts`). */
 export interface ApiFacts {
-  securitySchemes: Record<string, SecuritySchemeFacts>;
+  readonly securitySchemes: { readonly [scheme: string]: SecuritySchemeFacts };
   /** The operations of `paths` (not webhooks), by operationId. */
-  operations: Record<string, OperationFacts>;
+  readonly operations: { readonly [operationId: string]: OperationFacts };
 }
 
 function schemeFacts(name: string, scheme: SpecObject): SecuritySchemeFacts {
@@ -51,12 +59,15 @@ export function deriveApiFacts(document: OpenApiDocument): ApiFacts {
     Object.entries(schemes).map(([name, scheme]) => [name, schemeFacts(name, scheme)]),
   );
   const operations: Record<string, OperationFacts> = {};
-  for (const { source, path, method, operationId, security, requestBody } of listOperations(document)) {
+  for (const operation of listOperations(document)) {
+    const { source, path, method, operationId, security, requestBody } = operation;
     if (source !== 'paths') continue;
     operations[operationId] = {
       method,
       path,
       security: security.map((alternative) => alternative.map((requirement) => requirement.name)),
+      ...(requestBody?.credential ? { bodyCredential: requestBody.credential.name } : {}),
+      anonymous: admitsAnonymous(operation),
       ...requestBody?.limits,
     };
   }

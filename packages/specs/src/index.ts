@@ -71,20 +71,33 @@ export const loadBundled: (name: string) => OpenApiDocument = registry.loadBundl
 /** The fully dereferenced document (no `$ref`). A fresh copy on every call. */
 export const loadDereferenced: (name: string) => OpenApiDocument = registry.loadDereferenced;
 
-export { createAjv, type ErrorObject, type ValidateFunction } from './ajv.js';
+export { createAjv, type ErrorObject, type ValidateFunction, validateCarriedJson } from './ajv.js';
+export {
+  base64,
+  type CredentialLocation,
+  chooseAlternative,
+  credentialLocationOf,
+  isVerifiableSignature,
+  placeCredential,
+  type RequestParts,
+  type SchemeDescription,
+  signatureOf,
+} from './credentials.js';
 export { type ExampleRequest, exampleParameters, exampleRequests, exampleValue } from './example-requests.js';
 export { collectExamples, type ExampleRef } from './examples.js';
 export { type ApiFacts, deriveApiFacts, identifierOf, type OperationFacts, type SecuritySchemeFacts } from './facts.js';
 export { isJsonMediaType, type JsonObject, mediaTypeOf, type SpecObject } from './json.js';
 export { defaultMaxDepth, jsonDepth } from './json-depth.js';
 export {
-  type CredentialLocation,
-  credentialLocationOf,
+  admitsAnonymous,
+  type BodySignature,
+  defaultBasePath,
   defaultMaxBodyBytes,
   getOperation,
   type HttpMethod,
   httpMethods,
   listOperations,
+  mountPathOf,
   type OperationRef,
   type RequestBodyRef,
   type SecurityAlternative,
@@ -94,10 +107,8 @@ export {
   asReceived,
   credentialsToSend,
   encodeBody,
-  type OutgoingRequest,
   operationBaseUrl,
   operationUrl,
-  placeCredential,
 } from './outgoing-request.js';
 export {
   type ApiChanges,

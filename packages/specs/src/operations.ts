@@ -3,6 +3,7 @@
  * computed here once: its parameters, its effective security and where each credential travels,
  * the server path it lives under, and its request body's media types, limits and credential field.
  */
+import { type CredentialLocation, credentialLocationOf } from './credentials.js';
 import type { OpenApiDocument } from './document.js';
 import type { SpecObject } from './json.js';
 
@@ -15,14 +16,6 @@ export const defaultMaxBodyBytes = 1_048_576;
 export const httpMethods = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'] as const;
 export type HttpMethod = (typeof httpMethods)[number];
 
-/** Where one credential travels. */
-export type CredentialLocation =
-  | { in: 'header' | 'query'; name: string }
-  /** HTTP authentication: `Authorization: Basic <base64 of the credential>` or `Bearer <credential>`. */
-  | { in: 'authorization'; scheme: 'basic' | 'bearer' }
-  /** A field of the request body (`x-body-credential`), where no security scheme can say it. */
-  | { in: 'body'; name: string };
-
 /** One security scheme an alternative asks for. */
 export interface SecurityRequirement {
   /** Its name under `components.securitySchemes`, e.g. `writeKeyHeader`. */
@@ -34,6 +27,17 @@ export interface SecurityRequirement {
 
 /** Every requirement of an alternative must be met; an empty alternative admits anonymous requests. */
 export type SecurityAlternative = readonly SecurityRequirement[];
+
+/**
+ * A body field that carries a signature made with the source's secret, and how it is made:
+ * `sha1-hex` is the lowercase hexadecimal SHA-1 of the secret; any other algorithm (Dito's RSA
+ * `signature`) is documented but cannot be checked from the spec and a shared secret alone.
+ */
+export interface BodySignature {
+  in: 'body';
+  name: string;
+  algorithm: string;
+}
 
 export interface RequestBodyRef {
   required: boolean;
@@ -48,9 +52,9 @@ export interface RequestBodyRef {
   credential: { in: 'body'; name: string } | undefined;
   /**
    * Body fields that carry a signature made with the source's secret (`x-body-signatures`, Dito's
-   * `sha1_signature`): a wrong one is a wrong credential.
+   * `signature` and `sha1_signature`): a wrong one is a wrong credential.
    */
-  signatures: { in: 'body'; name: string }[];
+  signatures: BodySignature[];
   /**
    * `x-trackspec-json-any-label`: a body whose bytes are JSON is read as `application/json` whatever
    * its `Content-Type` says (SDKs and curl mislabel JSON); a body that is not JSON keeps its label.
@@ -83,6 +87,20 @@ export interface OperationRef {
   serverPath: string | undefined;
   /** Undefined when the operation takes no body. */
   requestBody: RequestBodyRef | undefined;
+}
+
+/** The URL path an API is served under unless a server's configuration moves it: `/<registry name>`. */
+export function defaultBasePath(api: string): string {
+  return `/${api}`;
+}
+
+/**
+ * The path an operation is served under: its own server's path (the admin probes': the root), else
+ * its API's base path; without a trailing slash, so that it joins the operation's path (which starts
+ * with one).
+ */
+export function mountPathOf(operation: Pick<OperationRef, 'serverPath'>, basePath: string): string {
+  return (operation.serverPath ?? basePath).replace(/\/+$/, '');
 }
 
 export function listOperations(document: OpenApiDocument): OperationRef[] {
@@ -121,14 +139,13 @@ export function getOperation(document: OpenApiDocument, operationId: string): Op
   return found;
 }
 
-/** Where a security scheme's credential travels; undefined for the schemes trackspec does not model. */
-export function credentialLocationOf(scheme: SpecObject): CredentialLocation | undefined {
-  if (scheme.type === 'apiKey' && (scheme.in === 'header' || scheme.in === 'query'))
-    return { in: scheme.in, name: String(scheme.name) };
-  const httpScheme = String(scheme.scheme).toLowerCase();
-  if (scheme.type === 'http' && (httpScheme === 'basic' || httpScheme === 'bearer'))
-    return { in: 'authorization', scheme: httpScheme };
-  return undefined;
+/**
+ * Whether a request without any credential is served: the operation asks for none (no security
+ * alternative, or an empty one) and carries no key in its body (`x-body-credential`).
+ */
+export function admitsAnonymous(operation: OperationRef): boolean {
+  if (operation.requestBody?.credential) return false;
+  return operation.security.length === 0 || operation.security.some((alternative) => alternative.length === 0);
 }
 
 function requirement(name: string, scheme: SpecObject): SecurityRequirement {
@@ -152,7 +169,11 @@ function requestBodyRef(requestBody: SpecObject, parameters: SpecObject[]): Requ
       ...(requestBody['x-max-depth'] !== undefined ? { maxDepth: requestBody['x-max-depth'] } : {}),
     },
     credential: credentialField === undefined ? undefined : { in: 'body', name: credentialField },
-    signatures: ((requestBody['x-body-signatures'] ?? []) as string[]).map((name) => ({ in: 'body', name })),
+    signatures: ((requestBody['x-body-signatures'] ?? []) as SpecObject[]).map(({ field, algorithm }) => ({
+      in: 'body',
+      name: String(field),
+      algorithm: String(algorithm),
+    })),
     ...(requestBody['x-trackspec-json-any-label'] === true ? { jsonAnyLabel: true } : {}),
     gzip: parameters.some(
       (parameter) =>

@@ -2,19 +2,14 @@
  * Building a request as an operation describes it, for whoever sends one from the spec alone (the
  * contract suite, the fuzzer): its URL, where its credentials go, and the text its body travels as.
  */
-import { isJsonMediaType, type JsonObject } from './json.js';
-import type { CredentialLocation, OperationRef } from './operations.js';
-
-/** A request being built: header and query values by name, and the body as a value (encoded when sent). */
-export interface OutgoingRequest {
-  headers: Record<string, string>;
-  query: Record<string, string>;
-  body?: unknown;
-}
+import { type CredentialLocation, chooseAlternative } from './credentials.js';
+import { isJsonMediaType } from './json.js';
+import { mountPathOf, type OperationRef } from './operations.js';
 
 /** The base URL of an operation: the API's, unless the operation has its own server, whose path replaces the API's. */
 export function operationBaseUrl(apiBaseUrl: string, operation: OperationRef): string {
-  return operation.serverPath === undefined ? apiBaseUrl : new URL(apiBaseUrl).origin + operation.serverPath;
+  if (operation.serverPath === undefined) return apiBaseUrl;
+  return new URL(apiBaseUrl).origin + mountPathOf(operation, '');
 }
 
 /** The operation's URL with its path parameters filled in, each encoded as one segment. */
@@ -26,12 +21,12 @@ export function operationUrl(apiBaseUrl: string, operation: OperationRef, pathPa
 }
 
 /**
- * What a client sends to authenticate: the requirements of the operation's first security
- * alternative that names any, else the body field the spec carries the key in, else nothing.
- * Each is named as the credentials of a target are: by scheme name, or by body field name.
+ * What a sender holding every credential sends to authenticate: the requirements of the security
+ * alternative `chooseAlternative` picks, else the body field the spec carries the key in, else
+ * nothing. Each is named as the credentials of a target are: by scheme name, or by body field name.
  */
 export function credentialsToSend(operation: OperationRef): { name: string; location: CredentialLocation }[] {
-  const alternative = operation.security.find((candidate) => candidate.length > 0);
+  const alternative = chooseAlternative(operation.security);
   if (alternative)
     return alternative.map(({ name, scheme, location }) => {
       if (!location) throw new Error(`Security scheme ${name} (${String(scheme.type)}) cannot be sent from the spec`);
@@ -39,24 +34,6 @@ export function credentialsToSend(operation: OperationRef): { name: string; loca
     });
   const field = operation.requestBody?.credential;
   return field ? [{ name: field.name, location: field }] : [];
-}
-
-/** Puts a credential where it travels. HTTP Basic encodes the credential whole: pass `user:password` (m1das: `key:`). */
-export function placeCredential(request: OutgoingRequest, location: CredentialLocation, value: string): void {
-  switch (location.in) {
-    case 'header':
-      request.headers[location.name] = value;
-      return;
-    case 'query':
-      request.query[location.name] = value;
-      return;
-    case 'body':
-      if (isObject(request.body)) request.body[location.name] = value;
-      return;
-    case 'authorization':
-      request.headers.authorization =
-        location.scheme === 'basic' ? `Basic ${Buffer.from(value).toString('base64')}` : `Bearer ${value}`;
-  }
 }
 
 const formMediaType = 'application/x-www-form-urlencoded';
@@ -82,8 +59,4 @@ function formFields(body: unknown): Record<string, string> {
   return Object.fromEntries(
     Object.entries(body).map(([name, value]) => [name, typeof value === 'string' ? value : JSON.stringify(value)]),
   );
-}
-
-function isObject(value: unknown): value is JsonObject {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
 }

@@ -1,9 +1,10 @@
 /**
  * Generates, from each bundled document in the registry, `src/generated/<api>.ts` with
- * openapi-typescript, `src/generated/index.ts` re-exporting each as a namespace (plus `ApiPaths`,
- * each API's `paths` by registry name), and `src/generated/facts.ts`: the run-time facts of every
- * spec (security schemes and where their credentials go, each operation's security and body
- * limits) for code that cannot read the bundles, such as the browser-safe client. Never edit the output.
+ * openapi-typescript, `src/generated/index.ts` re-exporting each as a namespace (plus `ApiPaths`
+ * and `ApiOperations`, each API's `paths` and `operations` by registry name), and
+ * `src/generated/facts.ts`: the run-time facts of every spec (`deriveApiFacts`: security schemes
+ * and where their credentials go, each operation's security, body credential and body limits) for
+ * code that cannot read the bundles, such as the browser-safe client. Never edit the output.
  *
  * `tsx scripts/generate.mts [--bundled <dir>] [--out <dir>]` generates from another bundle folder
  * (see `packages/specs/scripts/bundle.ts --out`) into another folder.
@@ -24,7 +25,7 @@ const banner =
 /** Registry names become module namespaces: `m1das`, `hellotext`, ... (non-identifier characters dropped). */
 export const namespaceOf = specs.identifierOf;
 
-const reserved = ['index', 'facts', 'apiFacts', 'ApiName', 'ApiPaths'];
+const reserved = ['index', 'facts', 'apiFacts', 'ApiName', 'ApiPaths', 'ApiOperations'];
 const clash = registry.apis.find((api) => reserved.includes(api.name) || reserved.includes(namespaceOf(api.name)));
 if (clash) throw new Error(`The API name "${clash.name}" is taken by a generated module or export: rename it`);
 
@@ -41,6 +42,9 @@ const index = [
   "\n/** Each API's `paths`, by registry name. */\nexport interface ApiPaths {\n",
   ...registry.apis.map((api) => `  ${key(api.name)}: import('./${api.name}.js').paths;\n`),
   '}\n',
+  "\n/** Each API's `operations`, by registry name. */\nexport interface ApiOperations {\n",
+  ...registry.apis.map((api) => `  ${key(api.name)}: import('./${api.name}.js').operations;\n`),
+  '}\n',
 ].join('');
 await writeFile(resolve(outDir, 'index.ts'), banner + index);
 
@@ -50,12 +54,15 @@ const facts = Object.fromEntries(
 await writeFile(
   resolve(outDir, 'facts.ts'),
   `${banner}
+import type { ApiFacts } from '@trackspec/specs';
+
 /**
  * Per registered API, what run-time code needs from its spec: the security schemes and where each
  * puts its credential, and per operation (by operationId) its method, path, effective security
- * (alternatives of scheme names) and request body limits (\`x-max-body-bytes\`, \`x-max-event-bytes\`).
+ * (alternatives of scheme names), its body credential field, whether it admits anonymous requests,
+ * and its request body limits (\`x-max-body-bytes\`, \`x-max-event-bytes\`, \`x-max-depth\`).
  */
-export const apiFacts = ${JSON.stringify(facts, null, 2)} as const;
+export const apiFacts = ${JSON.stringify(facts, null, 2)} as const satisfies { readonly [api: string]: ApiFacts };
 
 /** The registry names the facts cover. */
 export type ApiName = keyof typeof apiFacts;

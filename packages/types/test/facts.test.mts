@@ -1,5 +1,6 @@
 // The generated run-time facts (`apiFacts`) say what each spec says: every security scheme with
-// where its credential goes, every operation with its effective security and its body limits.
+// where its credential goes, every operation with its effective security, its body credential, whether
+// it serves anonymous requests, and its body limits.
 // The spec is read here directly, not through the derivation the generator uses.
 import { apis, listOperations, loadDereferenced, type SpecObject } from '@trackspec/specs';
 import { describe, expect, it } from 'vitest';
@@ -40,8 +41,14 @@ describe.each(apis.map((api) => [api.name]))('%s facts', (name) => {
         method,
         path,
         security: security.map((requirement) => Object.keys(requirement)),
+        ...('x-body-credential' in body ? { bodyCredential: body['x-body-credential'] } : {}),
+        // Served without any credential: no key in the body, and no scheme asked for or an empty alternative.
+        anonymous:
+          !('x-body-credential' in body) &&
+          (security.length === 0 || security.some((requirement) => Object.keys(requirement).length === 0)),
         ...('x-max-body-bytes' in body ? { maxBodyBytes: body['x-max-body-bytes'] } : {}),
         ...('x-max-event-bytes' in body ? { maxEventBytes: body['x-max-event-bytes'] } : {}),
+        ...('x-max-depth' in body ? { maxDepth: body['x-max-depth'] } : {}),
       });
     },
   );

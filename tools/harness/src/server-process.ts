@@ -8,7 +8,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { apis, listOperations, loadBundled } from '@trackspec/specs';
+import { apis, defaultBasePath, listOperations, loadBundled } from '@trackspec/specs';
 import { parse } from 'yaml';
 import { exitWithParent } from './exit-with-parent.js';
 
@@ -140,7 +140,9 @@ export async function startServerProcess(options: StartServerOptions = {}): Prom
   }
   return {
     origin,
-    urls: Object.fromEntries(apis.map(({ name }) => [name, `${origin}${config.basePaths?.[name] ?? `/${name}`}`])),
+    urls: Object.fromEntries(
+      apis.map(({ name }) => [name, `${origin}${config.basePaths?.[name] ?? defaultBasePath(name)}`]),
+    ),
     credentials,
     secondSourceCredentials,
     adminToken: config.adminToken,

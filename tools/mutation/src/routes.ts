@@ -3,7 +3,7 @@
  * the operation that documents it. Built from each API's dereferenced spec and the base URLs the
  * server serves the APIs at (an operation with its own server path, like the admin probes, lives there).
  */
-import { listOperations, loadDereferenced, type OperationRef } from '@trackspec/specs';
+import { listOperations, loadDereferenced, mountPathOf, type OperationRef } from '@trackspec/specs';
 
 export interface RoutedOperation {
   api: string;
@@ -20,7 +20,7 @@ interface Route extends RoutedOperation {
 const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 function routeOf(api: string, basePath: string, operation: OperationRef): Route {
-  const template = (operation.serverPath ?? basePath).replace(/\/+$/, '') + operation.path;
+  const template = mountPathOf(operation, basePath) + operation.path;
   const parts = template.split(/\{[^}]+\}/);
   return {
     api,

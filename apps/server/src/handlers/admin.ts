@@ -2,7 +2,6 @@
  * The admin API (specs/admin): stored events for operators, behind the admin bearer token (the
  * router has authenticated it: the token is the key of the admin API's one source); probes at the root.
  */
-import type { admin } from '@trackspec/types';
 import { HttpProblem, invalidRequest, serviceUnavailable } from '../problems.js';
 import { InvalidCursorError, StoreUnavailableError } from '../storage/event-store.js';
 import { StoreNotWritableError, type WriteFailureReason } from '../storage/write-health.js';
@@ -23,7 +22,7 @@ const notReadyBecause = {
   'write-failed': 'writes to the event store fail (for example its database is locked or busy)',
 } satisfies Record<WriteFailureReason, string>;
 
-export const adminHandlers = typedHandlers<admin.operations>((context) => ({
+export const adminHandlers = typedHandlers<'admin'>((context) => ({
   async listEvents(input) {
     // `limit` is never absent: the router fills in the spec's default.
     const { api, source, type, messageId, from, to, cursor, limit } = input.query;

@@ -1,5 +1,6 @@
 /** What an API's handlers are given, and the typing that ties them to the API's generated types. */
 import type { JsonObject, OpenApiDocument } from '@trackspec/specs';
+import type { ApiName, ApiOperations, apiFacts } from '@trackspec/types';
 import type { SourceConfig } from '../config.js';
 import type { ApiHandlers, OperationInput, OperationOutput } from '../openapi/router.js';
 import { compileSchema } from '../openapi/validation.js';
@@ -40,23 +41,36 @@ type ParametersOf<Operation, Location extends string> = Operation extends { para
     : JsonObject
   : JsonObject;
 
-/** One handler per operation of the generated `operations` type, with the operation's body, path and query types. */
-type HandlersFor<Operations> = {
+/**
+ * Who sent a request to the operation: a source, unless the spec admits anonymous requests there
+ * (the generated facts' `anonymous`, derived by the same rule the router authenticates by).
+ */
+type SourceOf<Facts> = Facts extends { readonly anonymous: false } ? SourceConfig : SourceConfig | undefined;
+
+/**
+ * One handler per operation of the generated `operations` type, with the operation's body, path
+ * and query types, and its source.
+ */
+type HandlersFor<Operations, OperationsFacts> = {
   [OperationId in keyof Operations]: (
     input: OperationInput<
       BodyOf<Operations[OperationId]>,
       ParametersOf<Operations[OperationId], 'path'>,
-      ParametersOf<Operations[OperationId], 'query'>
+      ParametersOf<Operations[OperationId], 'query'>,
+      SourceOf<OperationId extends keyof OperationsFacts ? OperationsFacts[OperationId] : never>
     >,
   ) => Promise<OperationOutput>;
 };
 
 /**
- * A handler factory typed by the API's generated `operations`: a missing or extra handler does
- * not compile (and the router refuses it at start-up too). The router has validated every input
- * against the spec before a handler runs, which is what the cast to the untyped registry relies on.
+ * A handler factory typed by the API's generated `operations` (all of them, or those the server
+ * serves): a missing or extra handler does not compile (and the router refuses it at start-up
+ * too). The router has validated and authenticated every input against the spec before a handler
+ * runs, which is what the cast to the untyped registry relies on.
  */
-export function typedHandlers<Operations>(factory: (context: ApiContext) => HandlersFor<Operations>): HandlerFactory {
+export function typedHandlers<Api extends ApiName, Operations = ApiOperations[Api]>(
+  factory: (context: ApiContext) => HandlersFor<Operations, (typeof apiFacts)[Api]['operations']>,
+): HandlerFactory {
   return factory as unknown as HandlerFactory;
 }
 
@@ -68,10 +82,4 @@ export function componentValidator(
   const schema = (context.document.components?.schemas as Record<string, object> | undefined)?.[name];
   if (!schema) throw new Error(`${context.api}: the spec has no component schema ${name}`);
   return compileSchema(schema);
-}
-
-/** The source the router authenticated the request as; only operations whose spec admits anonymous requests have none. */
-export function authenticatedSource({ source, operationId }: OperationInput<unknown, unknown, unknown>): SourceConfig {
-  if (!source) throw new Error(`${operationId} admits anonymous requests: its handler cannot ask who sent one`);
-  return source;
 }

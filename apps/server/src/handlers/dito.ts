@@ -1,14 +1,11 @@
 /**
- * Dito: the form carries `platform_api_key` and `sha1_signature` (lowercase hex SHA-1 of the
- * source's secret, compared in constant time); `event` is a JSON string validated against its
- * content schema by the router and parsed here; `created_at` is normalised from the formats
- * real SDKs send (documented `YYYY-MM-DD HH:MM:SS -zzzz`, ISO 8601, date only), now when absent.
+ * Dito: the form carries `platform_api_key` and `sha1_signature` (checked by the router, as the
+ * spec's `x-body-signatures` says); `event` is a JSON string that the router validates against its
+ * content schema and parses; `created_at` is normalised from the formats real SDKs send (documented `YYYY-MM-DD HH:MM:SS -zzzz`, ISO 8601, date only), now when absent.
  */
-import { createHash } from 'node:crypto';
 import type { dito } from '@trackspec/types';
-import { invalidRequest, unauthorized } from '../problems.js';
-import { secretsEqual } from '../sources.js';
-import { authenticatedSource, typedHandlers } from './context.js';
+import { invalidRequest } from '../problems.js';
+import { typedHandlers } from './context.js';
 
 type DitoEvent = dito.components['schemas']['DitoEvent'];
 
@@ -31,22 +28,13 @@ export function parseDitoDate(value: string): string | undefined {
   return Number.isNaN(time) ? undefined : new Date(time).toISOString();
 }
 
-export const ditoHandlers = typedHandlers<dito.operations>((context) => ({
+export const ditoHandlers = typedHandlers<'dito'>((context) => ({
   async trackUser(input) {
-    const { params, body: form } = input;
-    const source = authenticatedSource(input);
-    if (!form.sha1_signature)
-      throw unauthorized(
-        'This server verifies `sha1_signature` (SHA-1 of the secret); RSA `signature` is not supported.',
-      );
-    const expected = createHash('sha1')
-      .update(source.secret ?? '')
-      .digest('hex');
-    if (!source.secret || !secretsEqual(String(form.sha1_signature).toLowerCase(), expected))
-      throw unauthorized('The `sha1_signature` is not valid for this API key.');
+    // The router has authenticated the key and its signature (`x-body-signatures`).
+    const { params, body: form, source } = input;
 
-    // The router has checked `event` against its content schema.
-    const event = JSON.parse(form.event) as DitoEvent;
+    // The router has checked `event` against its content schema, and parsed it.
+    const event = input.carriedJson.get('/event') as DitoEvent;
     const receivedAt = context.now().toISOString();
     const happenedAt = event.created_at === undefined ? receivedAt : parseDitoDate(String(event.created_at));
     if (!happenedAt)

@@ -1,11 +1,9 @@
 /** Hellotext: Bearer token → source; a profile or a session (checked by the spec's schema); 201 {"state":"ok"}. */
-import type { hellotext } from '@trackspec/types';
-import { authenticatedSource, typedHandlers } from './context.js';
+import { typedHandlers } from './context.js';
 
-export const hellotextHandlers = typedHandlers<hellotext.operations>((context) => ({
+export const hellotextHandlers = typedHandlers<'hellotext'>((context) => ({
   async trackAttributionEvent(input) {
-    const { body: event } = input;
-    const source = authenticatedSource(input);
+    const { body: event, source } = input;
     const receivedAt = context.now().toISOString();
     await context.store.append([
       {

@@ -7,10 +7,11 @@
 import { randomUUID } from 'node:crypto';
 import type { JsonObject } from '@trackspec/specs';
 import type { m1das } from '@trackspec/types';
+import type { SourceConfig } from '../config.js';
 import type { OperationInput, OperationOutput } from '../openapi/router.js';
 import { invalidRequest } from '../problems.js';
 import type { NewEvent } from '../storage/event-store.js';
-import { authenticatedSource, componentValidator, typedHandlers } from './context.js';
+import { componentValidator, typedHandlers } from './context.js';
 
 type Event = m1das.components['schemas']['Event'];
 type BatchRequest = m1das.components['schemas']['BatchRequest'];
@@ -74,7 +75,7 @@ function withoutWriteKey<E extends object>(event: E): E {
 /** Segment's browser SDK names the type by its first letter (`/v1/t`). */
 const browserCallTypes = { p: 'page', t: 'track', i: 'identify', g: 'group' } as const;
 
-export const m1dasHandlers = typedHandlers<m1das.operations>((context) => {
+export const m1dasHandlers = typedHandlers<'m1das'>((context) => {
   const validateEvent = componentValidator(context, 'Event');
 
   /** Stores one event under the type its path settled. */
@@ -100,14 +101,14 @@ export const m1dasHandlers = typedHandlers<m1das.operations>((context) => {
           { in: 'body', pointer: '/type', detail: 'is required on /api/s/event (the type comes from the body)' },
         ]);
       }
-      await storeOne(authenticatedSource(input).id, event, type);
+      await storeOne(input.source.id, event, type);
       return { status: 200, body: { ok: true } };
     },
 
     async ingestBrowserEvent(input) {
       // The router has taken the credential (header, Basic, query, else the body's writeKey); it is not an event field.
       const event = withoutWriteKey(input.body);
-      await storeOne(authenticatedSource(input).id, event, browserCallTypes[input.params['segment-call']]);
+      await storeOne(input.source.id, event, browserCallTypes[input.params['segment-call']]);
       return { status: 200, body: { ok: true } };
     },
 
@@ -116,12 +117,13 @@ export const m1dasHandlers = typedHandlers<m1das.operations>((context) => {
     ingestBrowserBatch: ingestBatch,
   };
 
-  async function ingestBatch(input: OperationInput<BatchRequest, JsonObject, JsonObject>): Promise<OperationOutput> {
-    const { body: request, bodyBytes } = input;
+  async function ingestBatch(
+    input: OperationInput<BatchRequest, JsonObject, JsonObject, SourceConfig>,
+  ): Promise<OperationOutput> {
+    const { body: request, bodyBytes, source } = input;
     // Batches report events above the spec's per-event limit in `errors` instead of failing whole.
     const maxEventBytes = input.operation.requestBody?.limits.maxEventBytes ?? Number.POSITIVE_INFINITY;
-    // The router takes header, Basic or query credentials first (the Jitsu order), the body's writeKey otherwise.
-    const source = authenticatedSource(input);
+    // The router took header, Basic or query credentials first (the Jitsu order), the body's writeKey otherwise.
     const receivedAt = receivedAtOf(context.now());
     const errors: string[] = [];
     const accepted: NewEvent[] = [];

@@ -1,14 +1,23 @@
 /**
  * Who sent a request: the one place that decides. The operation's spec says where credentials
- * travel — a header, the query, HTTP Basic or Bearer (its `security`), or a body field
+ * travel — a header, the query, a cookie, HTTP Basic or Bearer (its `security`), or a body field
  * (`x-body-credential`) — and a credential found there resolves to a source through the same
- * lookup, whatever its place; every refusal is the same 401 problem, which names the places, never
- * a presented secret.
+ * lookup, whatever its place. Where the spec also asks for a signature made with the source's
+ * secret (`x-body-signatures`), it is checked here too. Every refusal is the same 401 problem,
+ * which names the places, never a presented secret.
  */
-import type { CredentialLocation, OperationRef } from '@trackspec/specs';
+import {
+  admitsAnonymous,
+  type BodySignature,
+  type CredentialLocation,
+  isVerifiableSignature,
+  type OperationRef,
+  signatureOf,
+} from '@trackspec/specs';
 import type { FastifyRequest } from 'fastify';
 import type { SourceConfig } from '../config.js';
 import { unauthorized } from '../problems.js';
+import { secretsEqual } from '../sources.js';
 
 interface Credential {
   location: CredentialLocation;
@@ -26,9 +35,10 @@ export interface Authentication {
   presented(request: FastifyRequest): Credential | undefined;
   /**
    * Once the body is read and valid: the source that owns the presented credential, else the
-   * body's; undefined only where the spec admits anonymous requests.
+   * body's, once the body's signatures (if the spec asks for any) are checked; undefined only where
+   * the spec admits anonymous requests (`admitsAnonymous`).
    */
-  source(presented: Credential | undefined, body: unknown): SourceConfig | undefined;
+  source(presented: Credential | undefined, body: unknown): Promise<SourceConfig | undefined>;
 }
 
 export function compileAuthentication(operation: OperationRef, findSource: FindSource | undefined): Authentication {
@@ -41,8 +51,8 @@ export function compileAuthentication(operation: OperationRef, findSource: FindS
     }),
   );
   const bodyField = operation.requestBody?.credential;
-  const anonymous =
-    !bodyField && (alternatives.length === 0 || alternatives.some((alternative) => alternative.length === 0));
+  const anonymous = admitsAnonymous(operation);
+  const checkSignatures = compileSignatureCheck(operation.requestBody?.signatures ?? []);
   const places = [
     ...alternatives
       .filter((alternative) => alternative.length > 0)
@@ -63,7 +73,7 @@ export function compileAuthentication(operation: OperationRef, findSource: FindS
       }
       throw missing();
     },
-    source(presented, body) {
+    async source(presented, body) {
       const credential = presented ?? (bodyField && bodyCredential(bodyField, body));
       if (!credential) {
         if (anonymous) return undefined;
@@ -71,8 +81,44 @@ export function compileAuthentication(operation: OperationRef, findSource: FindS
       }
       const source = findSource!(credential.value);
       if (!source) throw unauthorized(`The credential in ${describe(credential.location)} is not valid for this API.`);
+      await checkSignatures(source, body);
       return source;
     },
+  };
+}
+
+/**
+ * The check of a body's signatures: at least one the server can verify with the source's secret
+ * must be present, and every such one present must match. Signatures it cannot verify (Dito's RSA
+ * `signature`) are ignored, and a request that carries only those is refused, naming the ones it
+ * checks.
+ */
+function compileSignatureCheck(
+  signatures: readonly BodySignature[],
+): (source: SourceConfig, body: unknown) => Promise<void> {
+  if (signatures.length === 0) return async () => {};
+  const verifiable = signatures.filter(({ algorithm }) => isVerifiableSignature(algorithm));
+  if (verifiable.length === 0)
+    throw new Error(
+      `No signature algorithm of ${signatures.map(({ name, algorithm }) => `${name} (${algorithm})`).join(', ')} can be verified`,
+    );
+  const unverifiable = signatures.filter((signature) => !verifiable.includes(signature));
+  const checked = verifiable.map(({ name, algorithm }) => `\`${name}\` (${algorithm} of the secret)`).join(' or ');
+  return async (source, body) => {
+    const fields = (body && typeof body === 'object' ? body : {}) as Record<string, unknown>;
+    const present = verifiable.filter(({ name }) => typeof fields[name] === 'string');
+    if (present.length === 0)
+      throw unauthorized(
+        `This server verifies ${checked}` +
+          (unverifiable.length
+            ? `; ${unverifiable.map(({ name }) => `\`${name}\``).join(', ')} is not supported.`
+            : '.'),
+      );
+    for (const { name, algorithm } of present) {
+      const expected = source.secret ? await signatureOf(algorithm, source.secret) : undefined;
+      if (!expected || !secretsEqual(String(fields[name]).toLowerCase(), expected))
+        throw unauthorized(`The \`${name}\` is not valid for this API key.`);
+    }
   };
 }
 
@@ -80,6 +126,8 @@ function describe(location: CredentialLocation): string {
   switch (location.in) {
     case 'header':
       return `the \`${location.name}\` header`;
+    case 'cookie':
+      return `the \`${location.name}\` cookie`;
     case 'query':
       return `the \`${location.name}\` query parameter`;
     case 'body':
@@ -95,6 +143,8 @@ function readCredential(location: CredentialLocation, request: FastifyRequest): 
       return firstValue(request.headers[location.name.toLowerCase()]);
     case 'query':
       return firstValue((request.query as Record<string, unknown> | undefined)?.[location.name]);
+    case 'cookie':
+      return cookieValue(firstValue(request.headers.cookie), location.name);
     case 'body':
       return undefined; // read once the body is valid, see `source`
     case 'authorization': {
@@ -108,6 +158,14 @@ function readCredential(location: CredentialLocation, request: FastifyRequest): 
 function bodyCredential(location: { in: 'body'; name: string }, body: unknown): Credential | undefined {
   const value = body && typeof body === 'object' ? (body as Record<string, unknown>)[location.name] : undefined;
   return typeof value === 'string' && value ? { location, value } : undefined;
+}
+
+function cookieValue(header: string | undefined, name: string): string | undefined {
+  for (const pair of header?.split(';') ?? []) {
+    const separator = pair.indexOf('=');
+    if (separator > 0 && pair.slice(0, separator).trim() === name) return pair.slice(separator + 1).trim() || undefined;
+  }
+  return undefined;
 }
 
 function firstValue(value: unknown): string | undefined {

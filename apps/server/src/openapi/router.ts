@@ -9,6 +9,7 @@ import {
   isJsonMediaType,
   type JsonObject,
   listOperations,
+  mountPathOf,
   type OpenApiDocument,
   type OperationRef,
   type SpecObject,
@@ -18,11 +19,15 @@ import type { SourceConfig } from '../config.js';
 import { answerContentType, methodNotAllowed, sendProblem } from '../problems.js';
 import { compileAuthentication, type FindSource } from './authentication.js';
 import { registerCors } from './cors.js';
-import { mountPathOf } from './mount-path.js';
 import { compileInputReader } from './request-input.js';
 import { compileInputValidator } from './validation.js';
 
-export interface OperationInput<Body = unknown, Params = JsonObject, Query = JsonObject> {
+export interface OperationInput<
+  Body = unknown,
+  Params = JsonObject,
+  Query = JsonObject,
+  Source extends SourceConfig | undefined = SourceConfig | undefined,
+> {
   operationId: string;
   /** The operation as the router serves it (its limits, security, parameters), so handlers need not look it up. */
   operation: OperationRef;
@@ -32,9 +37,11 @@ export interface OperationInput<Body = unknown, Params = JsonObject, Query = Jso
   query: Query;
   /** The parsed body (JSON carried as `text/plain` already decoded), validated against the spec. */
   body: Body;
+  /** The JSON that strings of the body carry, parsed once by the validation, by JSON pointer (Dito's `/event`). */
+  carriedJson: ReadonlyMap<string, unknown>;
   mediaType: string | undefined;
-  /** The source the request's credential belongs to; undefined where the spec admits anonymous requests. */
-  source: SourceConfig | undefined;
+  /** The source the request's credential belongs to; undefined only where the spec admits anonymous requests. */
+  source: Source;
   /** Size in bytes of the body as received (after gzip decoding), when the body parser recorded it. */
   bodyBytes: number | undefined;
   request: FastifyRequest;
@@ -145,8 +152,8 @@ function operationRoute(operation: OperationRef, options: MountOptions): RouteOp
     },
     handler: async (request: FastifyRequest, reply: FastifyReply) => {
       const credential = authentication.presented(request);
-      const { params, query, mediaType, body } = validate(read(request));
-      const source = authentication.source(credential, body);
+      const { params, query, mediaType, body, carriedJson } = validate(read(request));
+      const source = await authentication.source(credential, body);
       const { operationId } = operation;
       const input = {
         operationId,
@@ -154,6 +161,7 @@ function operationRoute(operation: OperationRef, options: MountOptions): RouteOp
         params,
         query,
         body,
+        carriedJson,
         mediaType,
         source,
         bodyBytes: request.bodyBytes,

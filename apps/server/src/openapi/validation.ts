@@ -7,11 +7,11 @@
 import {
   createAjv,
   type ErrorObject,
-  isJsonMediaType,
   type JsonObject,
   type OperationRef,
   type SpecObject,
   type ValidateFunction,
+  validateCarriedJson,
 } from '@trackspec/specs';
 import { type FieldError, HttpProblem, invalidRequest } from '../problems.js';
 import type { RequestInput } from './request-input.js';
@@ -86,12 +86,24 @@ function compileParameters(
   return (values) => (validate(values) ? [] : fieldErrors(location, validate.errors));
 }
 
+/** An operation's input once checked. */
+export interface ValidInput extends RequestInput {
+  /**
+   * The JSON that strings of the body carry (`contentMediaType: application/json`), parsed once
+   * by the validation, by JSON pointer: Dito's `event` at `/event`. A body that is itself such a
+   * string (JSON sent as `text/plain`) is replaced by its JSON instead.
+   */
+  carriedJson: ReadonlyMap<string, unknown>;
+}
+
+const noCarriedJson: ReadonlyMap<string, unknown> = new Map();
+
 /**
  * The check of an operation's input, in the order a client should fix it: an undeclared media type
  * first (415), then every failing parameter and body field at once (400). Returns the input with
- * its parameters coerced and the JSON a text body carries decoded.
+ * its parameters coerced and the JSON that body strings carry decoded.
  */
-export function compileInputValidator(operation: OperationRef): (input: RequestInput) => RequestInput {
+export function compileInputValidator(operation: OperationRef): (input: RequestInput) => ValidInput {
   const validatePath = compileParameters('path', operation.parameters);
   const validateQuery = compileParameters('query', operation.parameters);
   const validateHeaders = compileParameters('header', operation.parameters);
@@ -105,15 +117,19 @@ export function compileInputValidator(operation: OperationRef): (input: RequestI
   return (input) => {
     const errors = [...validatePath(input.params), ...validateQuery(input.query), ...validateHeaders(input.headers)];
     let body = input.body;
+    let carriedJson = noCarriedJson;
     // An empty body is no body (the parsers map it to undefined); a JSON `null` or `""` is a body, and must match.
     if (body !== undefined) {
       const { mediaType } = input;
       if (!mediaType || !bodyValidators.has(mediaType) || Buffer.isBuffer(body))
         throw new HttpProblem(415, `Content-Type ${mediaType ?? '(none)'} is not accepted here; send ${accepted}.`);
       const validate = bodyValidators.get(mediaType);
-      if (validate && !validate(body)) errors.push(...fieldErrors('body', validate.errors));
-      else if (typeof body === 'string' && isJsonMediaType(String(content[mediaType]!.schema?.contentMediaType)))
-        body = JSON.parse(body);
+      if (validate) {
+        const { valid, carried } = validateCarriedJson(validate, body);
+        if (!valid) errors.push(...fieldErrors('body', validate.errors));
+        else if (carried.has('')) body = carried.get('');
+        else carriedJson = carried;
+      }
     } else if (requestBody?.required) {
       errors.push({ in: 'body', pointer: '', detail: 'a request body is required' });
     } else if (!requestBody && input.bodySent && operation.method === 'get') {
@@ -121,7 +137,7 @@ export function compileInputValidator(operation: OperationRef): (input: RequestI
       errors.push({ in: 'body', pointer: '', detail: 'a GET request takes no body' });
     }
     if (errors.length) throw invalidRequest(errors);
-    return { ...input, body };
+    return { ...input, body, carriedJson };
   };
 }
 

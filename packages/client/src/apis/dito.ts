@@ -1,7 +1,7 @@
-import { apiFacts, type dito } from '@trackspec/types';
+import { apiFacts, type dito, signatureOf } from '@trackspec/types';
 import { createApiClient } from '../api-client.js';
 import type { WithClientFilledBody } from '../body-types.js';
-import { formFieldsCredential, sha1Hex } from '../credentials.js';
+import { formFieldsCredential } from '../credentials.js';
 import type { ClientOptions, TypedClient } from '../typed-client.js';
 
 export type DitoEvent = dito.components['schemas']['DitoEvent'];
@@ -38,12 +38,13 @@ function serializeForm(body: unknown): string {
 export function createDitoClient<ThrowOnError extends boolean = false>(
   options: DitoClientOptions<ThrowOnError>,
 ): DitoClient<ThrowOnError> {
-  const signature = sha1Hex(options.secret);
+  // `sha1_signature` is made as the spec's `x-body-signatures` says (`sha1-hex`).
+  const signature = signatureOf('sha1-hex', options.secret);
   const fields = async () => ({
     id_type: 'id',
     network_name: 'pt',
     platform_api_key: options.apiKey,
-    sha1_signature: await signature,
+    sha1_signature: (await signature)!,
   });
   return createApiClient<DitoPaths, typeof apiFacts.dito, ThrowOnError>(apiFacts.dito, options, {
     headers: { 'Content-Type': 'application/x-www-form-urlencoded' },

@@ -6,14 +6,12 @@
  * it, must be rejected with a 4xx problem (negative data rejection). Never a 5xx, and every answer
  * must be one the spec documents, with a body that matches it.
  */
-import { createHash } from 'node:crypto';
 import { schemaBreaks } from '@trackspec/contract-tests';
 import type { ServerProcess } from '@trackspec/harness';
 import {
   apis,
   asReceived,
   createAjv,
-  credentialsToSend,
   defaultMaxBodyBytes,
   defaultMaxDepth,
   encodeBody,
@@ -24,20 +22,12 @@ import {
   loadDereferenced,
   mediaTypeOf,
   type OperationRef,
-  type OutgoingRequest,
   operationUrl,
-  placeCredential,
   responseProblems,
 } from '@trackspec/specs';
 import fc from 'fast-check';
-import { arbitraryFor } from './arbitraries.js';
+import { type FuzzRequest, requestArbitrary } from './fuzz-requests.js';
 import { count, emptySummary, type Summary } from './summary.js';
-
-interface FuzzRequest extends OutgoingRequest {
-  pathParams: JsonObject;
-  mediaType?: string;
-  body?: JsonObject;
-}
 
 export interface FuzzResult extends Summary {
   failures: string[];
@@ -48,89 +38,6 @@ export interface FuzzResult extends Summary {
 const ajv = createAjv();
 // Breaks are judged with standard semantics (contentSchema as an annotation), as in the contract suite.
 const plainAjv = createAjv({}, { assertContentSchema: false });
-const sha1 = (text: string) => createHash('sha1').update(text).digest('hex');
-/** Path segments that fetch would normalise away. */
-const safeSegment = (value: unknown) => String(value) !== '.' && String(value) !== '..' && String(value).length > 0;
-
-/** The credentials where the spec says they travel (a key the spec carries in the body included). */
-function authenticate(api: string, operation: OperationRef, server: ServerProcess, request: FuzzRequest): void {
-  const credentials = server.credentials[api] ?? {};
-  for (const { name, location } of credentialsToSend(operation))
-    placeCredential(request, location, credentials[name] ?? '');
-  // Dito also signs with the source's secret, which the spec states in prose.
-  if (api === 'dito' && request.body) {
-    request.body.sha1_signature = sha1(credentials.secret ?? '');
-    delete request.body.signature;
-  }
-}
-
-/** Rules the specs state in prose (a schema cannot tie a body to a path): filled in so the request is valid. */
-function applyProseRules(api: string, operation: OperationRef, request: FuzzRequest): void {
-  if (api === 'm1das' && operation.operationId === 'ingestEvent' && request.body) {
-    const body = request.body;
-    const fits = (type: string) =>
-      type === 'page' ||
-      type === 'identify' ||
-      (type === 'track' && body.event !== undefined) ||
-      (type === 'group' && body.groupId !== undefined);
-    const fitting = typeof body.type === 'string' && fits(body.type);
-    request.pathParams['event-type'] = fitting ? body.type : 'page';
-    if (body.type && !fitting) delete body.type;
-  }
-  if (
-    api === 'rockstat' &&
-    operation.path === '/{service}' &&
-    !request.query.name &&
-    !(request.body && typeof request.body.name === 'string' && request.body.name)
-  )
-    request.query.name = 'call';
-}
-
-function requestArbitrary(api: string, operation: OperationRef, server: ServerProcess): fc.Arbitrary<FuzzRequest> {
-  const pathParameters = operation.parameters.filter((parameter) => parameter.in === 'path');
-  const queryParameters = operation.parameters.filter(
-    (parameter) => parameter.in === 'query' && parameter.schema?.type !== 'object',
-  );
-  const content = operation.requestBody?.content ?? {};
-  const mediaTypes = Object.keys(content).filter((mediaType) => mediaType !== 'text/plain');
-  const body = mediaTypes.length
-    ? fc
-        .constantFrom(...mediaTypes)
-        .chain((mediaType) =>
-          arbitraryFor(content[mediaType]!.schema).map((value) => ({ mediaType, value: value as JsonObject })),
-        )
-    : fc.constant(undefined);
-  return fc
-    .record({
-      path: fc.record(
-        Object.fromEntries(
-          pathParameters.map((parameter) => [parameter.name, arbitraryFor(parameter.schema).filter(safeSegment)]),
-        ),
-      ),
-      query: fc.record(
-        Object.fromEntries(queryParameters.map((parameter) => [parameter.name, arbitraryFor(parameter.schema)])),
-        {
-          requiredKeys: queryParameters
-            .filter((parameter) => parameter.required)
-            .map((parameter) => parameter.name) as never[],
-        },
-      ),
-      body,
-    })
-    .map(({ path, query, body: generated }) => {
-      const request: FuzzRequest = {
-        pathParams: { ...path },
-        query: Object.fromEntries(Object.entries(query).map(([name, value]) => [name, String(value)])),
-        headers: {},
-        ...(generated ? { mediaType: generated.mediaType, body: generated.value } : {}),
-      };
-      applyProseRules(api, operation, request);
-      authenticate(api, operation, server, request);
-      return request;
-    })
-    .filter((request) => !request.body || ajv.validate(content[request.mediaType!]!.schema, request.body));
-}
-
 /** What came back for one request, and what was sent: a transport error takes the answer's place. */
 interface FuzzAnswer {
   status: number;
@@ -333,7 +240,7 @@ export async function runFuzz(server: ServerProcess, options: FuzzOptions): Prom
     await fc
       .assert(
         fc.asyncProperty(
-          requestArbitrary(api, operation, server).filter((request) => request.body !== undefined),
+          (await requestArbitrary(api, operation, server)).filter((request) => request.body !== undefined),
           fc.oneof(
             aroundLimit(maxDepth).map((levels) => ({ kind: 'depth' as const, levels, bytes: 0 })),
             aroundLimit(maxBytes).map((bytes) => ({ kind: 'size' as const, levels: 0, bytes })),
@@ -397,7 +304,7 @@ export async function runFuzz(server: ServerProcess, options: FuzzOptions): Prom
       await fc
         .assert(
           fc.asyncProperty(
-            requestArbitrary(api, operation, server),
+            await requestArbitrary(api, operation, server),
             fc.jsonValue({ maxDepth: 3 }),
             async (request, garbage) => {
               const accepted = record(`${label} valid`, await send(server, api, operation, request), operation, '2xx');
