@@ -95,11 +95,42 @@ describe('logs', () => {
     });
     await app.inject({ method: 'POST', url: '/tto/v1/settings?api_key=your_api_key_here' });
     expect(logs).toContain('/m1das/api/s/track');
+    expect(logs).toContain('request completed');
     for (const secret of ['keyId:keySecret', 'keySecret', 'ALK_token', 'your_api_key_here'])
       expect(logs).not.toContain(secret);
     await app.close();
     await store.close();
     await rm(dir, { recursive: true, force: true });
+  });
+});
+
+describe('request logging', () => {
+  it.each([
+    ['info', false],
+    ['warn', false],
+    ['debug', true],
+    ['trace', true],
+  ])('at %s, logs every request: %s', async (level, logged) => {
+    const store = openSqliteStore(':memory:');
+    let logs = '';
+    const stream = new Writable({
+      write: (chunk, _encoding, done) => {
+        logs += chunk.toString();
+        done();
+      },
+    });
+    const { app } = await buildApp({ config: testConfig(':memory:'), store, logger: { level, stream } });
+    const answer = await app.inject({
+      method: 'POST',
+      url: '/m1das/api/s/track',
+      headers: { 'x-write-key': 'keyId:keySecret' },
+      payload: { event: 'e', userId: 'u' },
+    });
+    expect(answer.statusCode).toBe(200);
+    expect(logs.includes('incoming request')).toBe(logged);
+    expect(logs.includes('request completed')).toBe(logged);
+    await app.close();
+    await store.close();
   });
 });
 
