@@ -6,7 +6,7 @@
  * and never leaks internals.
  */
 import { apis, loadDereferenced, type OpenApiDocument } from '@trackspec/specs';
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyServerOptions, LogController } from 'fastify';
 import { registerBodyParsers } from './body-parsers.js';
 import { basePath, keyedSources, type ServerConfig } from './config.js';
 import { docsPlugin } from './docs.js';
@@ -48,7 +48,7 @@ export async function buildApp({
     logger: logger === false ? false : redactingLogger(logger, [...documents.values()]),
     // Two lines per request ("incoming request", "request completed") cost a collector a large share of
     // each event's CPU; they are written at debug and trace only. Failures (5xx) are logged at any level.
-    disableRequestLogging: !logsEveryRequest(logger),
+    logController: new LogController({ disableRequestLogging: !logsEveryRequest(logger) }),
     bodyLimit: config.defaultBodyLimit,
     trustProxy: true,
     return503OnClosing: true,

@@ -93,13 +93,15 @@ function runServer(configPath: string, env: Record<string, string> = {}, killAft
 }
 
 /** A server that starts: resolves once it listens; `stop()` ends it. */
-async function startServer(configPath: string): Promise<{ stop(): Promise<void> }> {
+async function startServer(configPath: string): Promise<{ stop(): Promise<void>; stderr(): string }> {
   const child = spawn(process.execPath, [...exitWithParent, 'dist/main.js', '--config', configPath], {
     cwd: serverDir,
     env: environment({}),
     stdio: ['pipe', 'pipe', 'pipe'],
   });
   const exited = new Promise((resolve) => child.once('exit', resolve));
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   await new Promise<void>((resolve, reject) => {
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => {
@@ -114,6 +116,7 @@ async function startServer(configPath: string): Promise<{ stop(): Promise<void> 
       child.kill('SIGTERM');
       await exited;
     },
+    stderr: () => stderr,
   };
 }
 
@@ -276,6 +279,12 @@ describe('a database that cannot be opened stops the start-up with one line', ()
     // Once the first has stopped, the file is free again.
     const second = await startServer(config);
     await second.stop();
+  });
+
+  it('a start-up that succeeds writes nothing to stderr (no deprecation or other warning)', async () => {
+    const server = await startServer(writeConfig());
+    await server.stop();
+    expect(server.stderr()).toBe('');
   });
 });
 

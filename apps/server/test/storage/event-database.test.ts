@@ -35,6 +35,24 @@ describe('deduplication', () => {
     expect(results.map((r) => r.duplicate)).toEqual([true, true, false]);
   });
 
+  it.each([
+    [2, [false, true, true]],
+    [3, [true, true, true]],
+    [10, [true, true, true]],
+  ])(
+    'rebuilds a window of %i from the events that have a message id, skipping those without',
+    async (dedupeWindow, duplicates) => {
+      const first = openSqliteStore(file);
+      for (const messageId of ['a', null, 'b', null, null, 'c', null])
+        await first.append([event({ messageId, source: 'web' })]);
+      await first.close();
+
+      const reopened = open({ dedupeWindow });
+      const results = await reopened.append(['a', 'b', 'c'].map((messageId) => event({ messageId, source: 'web' })));
+      expect(results.map((result) => result.duplicate)).toEqual(duplicates);
+    },
+  );
+
   it('deduplicates events written before the dedupe index was dropped (schema 1)', async () => {
     const first = openSqliteStore(file);
     const [stored] = await first.append([event({ messageId: 'kept' })]);

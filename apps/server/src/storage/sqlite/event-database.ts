@@ -262,17 +262,23 @@ export class EventDatabase {
   }
 }
 
-/** The window of the most recent message ids, read back from the event log (oldest first). */
+/**
+ * The window of the most recent message ids, read back from the event log, oldest first. The rows
+ * stream through one at a time: reading them all into an array first (1,000,000 rows) grew the
+ * writer thread's heap by hundreds of MB that it then kept.
+ */
 function loadDedupeWindow(db: Database.Database, capacity: number): DedupeWindow {
   const window = new DedupeWindow(capacity);
   if (capacity === 0) return window;
+  // The oldest row of the window: the capacity-th newest with a message id (none: the log is shorter).
+  const oldest = db
+    .prepare('SELECT id FROM events WHERE message_id IS NOT NULL ORDER BY id DESC LIMIT 1 OFFSET ?')
+    .pluck()
+    .get(capacity - 1) as number | undefined;
   const rows = db
-    .prepare('SELECT id, source, message_id FROM events WHERE message_id IS NOT NULL ORDER BY id DESC LIMIT ?')
+    .prepare('SELECT id, source, message_id FROM events WHERE message_id IS NOT NULL AND id >= ? ORDER BY id')
     .raw()
-    .all(capacity) as Array<[number, string, string]>;
-  for (let index = rows.length - 1; index >= 0; index--) {
-    const [id, source, messageId] = rows[index]!;
-    window.remember(source, messageId, id);
-  }
+    .iterate(oldest ?? 0) as IterableIterator<[number, string, string]>;
+  for (const [id, source, messageId] of rows) window.remember(source, messageId, id);
   return window;
 }
