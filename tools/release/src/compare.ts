@@ -17,8 +17,12 @@ export interface Comparison {
   needed: Bump;
 }
 
-export async function compareWithLastRelease(root: string): Promise<Comparison> {
-  const baseline = lastRelease(root);
+export function compareWithLastRelease(root: string): Promise<Comparison> {
+  return compareWith(root, lastRelease(root));
+}
+
+/** The working tree against `baseline`'s `specs/` and `redocly.yaml`; nothing to compare without one. */
+export async function compareWith(root: string, baseline: ReleaseRef | undefined): Promise<Comparison> {
   if (!baseline) return { baseline, diffs: [], needed: 'none' };
   const work = await mkdtemp(join(tmpdir(), 'trackspec-api-diff-'));
   try {
@@ -49,7 +53,7 @@ export function formatComparison({ baseline, diffs, needed }: Comparison): strin
   if (!baseline)
     return 'api:diff: no release yet (no v* tag and no release commit on this history): nothing to compare.';
   const lines = [
-    `api:diff: the working tree against ${baseline.tag} (${baseline.commit.slice(0, 10)}, found by ${baseline.via})`,
+    `api:diff: the working tree against ${baseline.tag} (${baseline.commit.slice(0, 10)}, ${baseline.via === 'ref' ? 'given with --base' : `found by ${baseline.via}`})`,
     '',
     '| API | released | now | status | bump | major | minor | patch |',
     '|---|---|---|---|---|---|---|---|',

@@ -12,11 +12,12 @@ export const releaseTrailer = 'Trackspec-Release';
 export interface ReleaseRef {
   /** The commit the release was made from. */
   commit: string;
-  /** `v1.2.0` */
+  /** `v1.2.0`, or the ref as given (`--base origin/main`). */
   tag: string;
+  /** The version of the specs package at that commit. */
   version: string;
-  /** How it was found. */
-  via: 'tag' | 'trailer';
+  /** How it was found: the last release (by tag or trailer), or a ref given to compare with. */
+  via: 'tag' | 'trailer' | 'ref';
 }
 
 export function git(root: string, args: string[], input?: Buffer | string): string {
@@ -43,6 +44,23 @@ export function lastRelease(root: string): ReleaseRef | undefined {
   const match = /^([0-9a-f]{40}) (v(\S+))$/.exec(line);
   if (!match || !semver.valid(match[3]!)) return undefined;
   return { commit: match[1]!, tag: match[2]!, version: match[3]!, via: 'trailer' };
+}
+
+/** Any commit to compare with (a pull request's base, a branch, a tag, a hash); throws naming a ref git does not know. */
+export function resolveRef(root: string, ref: string): ReleaseRef {
+  let commit: string;
+  try {
+    commit = git(root, ['rev-parse', '--verify', '--quiet', `${ref}^{commit}`]);
+  } catch {
+    throw new Error(`--base ${ref}: not a commit of this repository`);
+  }
+  let version = '';
+  try {
+    version = (JSON.parse(git(root, ['show', `${commit}:packages/specs/package.json`])) as { version: string }).version;
+  } catch {
+    // A commit from before the specs package: no version to show.
+  }
+  return { commit, tag: ref, version, via: 'ref' };
 }
 
 /** Writes the given paths of a commit's tree into `dir` (`git archive`, as released). */
