@@ -79,3 +79,16 @@ describe('DedupeWindow under churn', () => {
     }
   });
 });
+
+describe('DedupeWindow memory (the cost the config documents: 48–80 bytes an entry)', () => {
+  it.each([
+    [1_000, 48, 80],
+    [600_000, 48, 80],
+    [1_000_000, 48, 52], // the default: 50 MB
+    [1_048_576, 48, 48],
+  ])('%i entries take %i–%i bytes each', (capacity, least, most) => {
+    const perEntry = new DedupeWindow(capacity).memoryBytes / capacity;
+    expect(perEntry).toBeGreaterThanOrEqual(least);
+    expect(perEntry).toBeLessThanOrEqual(most);
+  });
+});

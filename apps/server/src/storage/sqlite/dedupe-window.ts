@@ -34,6 +34,14 @@ export class DedupeWindow {
     this.ringRowIds = new Float64Array(capacity);
   }
 
+  /**
+   * Memory the window holds, allocated up front: 16 bytes per hash-table slot (at least twice the
+   * capacity, rounded up to a power of two) and 16 per ring entry — 48 to 80 bytes per entry.
+   */
+  get memoryBytes(): number {
+    return this.keys.byteLength + this.rowIds.byteLength + this.ringKeys.byteLength + this.ringRowIds.byteLength;
+  }
+
   /** Pairs remembered now. */
   get size(): number {
     return this.stored;

@@ -36,7 +36,7 @@ export interface SqliteStoreOptions {
   busyTimeoutMs?: number;
   /**
    * How many of the most recent events with a message id are remembered for
-   * deduplication (default 1,000,000; about 48 bytes each). A retry of an
+   * deduplication (default 1,000,000; 48–80 bytes each). A retry of an
    * event older than that is stored again.
    */
   dedupeWindow?: number;
