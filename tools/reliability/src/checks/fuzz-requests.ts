@@ -82,6 +82,12 @@ export async function requestArbitrary(
   server: ServerProcess,
 ): Promise<fc.Arbitrary<FuzzRequest>> {
   const credentials = server.credentials[api] ?? {};
+  // A credential sent as '' can never fit a body schema: generation would then retry forever.
+  const missing = credentialsToSend(operation).filter(({ name }) => !credentials[name]);
+  if (missing.length)
+    throw new Error(
+      `${api} ${operation.operationId}: the server gives no credential for ${missing.map(({ name }) => name).join(', ')}, which the spec sends`,
+    );
   const signatures = await bodySignatures(operation, credentials.secret ?? '');
   const pathParameters = operation.parameters.filter((parameter) => parameter.in === 'path');
   const queryParameters = operation.parameters.filter(
@@ -124,5 +130,33 @@ export async function requestArbitrary(
       authenticate(operation, credentials, signatures, request);
       return request;
     })
-    .filter((request) => !request.body || ajv.validate(content[request.mediaType!]!.schema, request.body));
+    .filter(
+      boundedFilter(
+        api,
+        operation,
+        (request) => !request.body || ajv.validate(content[request.mediaType!]!.schema, request.body),
+      ),
+    );
+}
+
+/** Generated requests in a row that may break their schema (after credentials and prose rules) before generation fails. */
+export const maxRejectedInARow = 1000;
+
+/**
+ * fast-check retries a filtered arbitrary until the filter passes, so a filter that can never pass
+ * would hang the run: after `maxRejectedInARow` rejections in a row it fails instead, saying why.
+ */
+export function boundedFilter(api: string, operation: OperationRef, valid: (request: FuzzRequest) => boolean) {
+  let rejectedInARow = 0;
+  return (request: FuzzRequest): boolean => {
+    if (valid(request)) {
+      rejectedInARow = 0;
+      return true;
+    }
+    if (++rejectedInARow >= maxRejectedInARow)
+      throw new Error(
+        `${api} ${operation.operationId}: ${maxRejectedInARow} generated requests in a row broke the body schema once credentials, signatures and prose rules were filled in; the last: ${ajv.errorsText(ajv.errors)}`,
+      );
+    return false;
+  };
 }
