@@ -19,6 +19,7 @@ import {
   createRegistry,
 } from '@trackspec/specs';
 import { redocly, repoRoot } from '@trackspec/specs/redocly';
+import { locate } from './change-location.js';
 
 const execFileAsync = promisify(execFile);
 
@@ -64,16 +65,6 @@ export async function bundleRegistry(configPath: string, outDir: string): Promis
   return createRegistry(outDir);
 }
 
-const decodePointer = (segment: string) => segment.replaceAll('~1', '/').replaceAll('~0', '~');
-
-/** Where a change sits: in what a client sends (request body, parameters) or in what it receives. */
-function sideOf(path: string): 'request' | 'response' | 'other' {
-  const segments = path.replace(/^#\//, '').split('/').map(decodePointer);
-  if (segments.includes('responses')) return 'response';
-  if (segments.includes('requestBody') || segments.includes('parameters')) return 'request';
-  return 'other';
-}
-
 /**
  * Our corrections of Redocly's ratings (each proven by a fixture in test/rules.test.ts):
  * - `trackspec/request-enum-widened`: an enum that accepts more values in a request is a new feature a
@@ -92,7 +83,7 @@ function classify(change: RedoclyChange): ClassifiedChange {
   if (
     change.kind === 'modified' &&
     change.property === 'enum' &&
-    sideOf(change.path) === 'request' &&
+    locate(change.path).side === 'request' &&
     Array.isArray(change.base?.value) &&
     Array.isArray(change.revision?.value) &&
     exceeds('minor', change.impact)

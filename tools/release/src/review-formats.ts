@@ -5,40 +5,12 @@
  * elsewhere in the document) and the JSON pointer.
  */
 import type { ApiDiff, ClassifiedChange } from './api-diff.js';
+import { locate } from './change-location.js';
 import { specsPackage } from './changesets.js';
 import type { Comparison } from './compare.js';
 
 export const reportFormats = ['text', 'markdown', 'json'] as const;
 export type ReportFormat = (typeof reportFormats)[number];
-
-const httpMethods = new Set(['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace']);
-
-/** Where in the API a change sits, read from its pointer. */
-export interface ChangeLocation {
-  /** `POST /v1/track`, or undefined for a change outside any operation (info, servers, …). */
-  operation?: string;
-  side: 'request' | 'response' | 'other';
-}
-
-export function locate(pointer: string): ChangeLocation {
-  const segments = pointer
-    .replace(/^#\/?/, '')
-    .split('/')
-    .map((segment) => segment.replaceAll('~1', '/').replaceAll('~0', '~'));
-  const side = segments.includes('responses')
-    ? 'response'
-    : segments.includes('requestBody') || segments.includes('parameters')
-      ? 'request'
-      : 'other';
-  const paths = segments.indexOf('paths');
-  const path = paths === -1 ? undefined : segments[paths + 1];
-  const method = paths === -1 ? undefined : segments[paths + 2];
-  if (path === undefined) return { side };
-  return {
-    operation: method && httpMethods.has(method) ? `${method.toUpperCase()} ${path}` : path,
-    side,
-  };
-}
 
 const impactOrder = { major: 0, minor: 1, patch: 2 } as const;
 const byImpact = (changes: readonly ClassifiedChange[]) =>

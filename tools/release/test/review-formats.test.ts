@@ -9,8 +9,9 @@ import { redoclyConfigPath, repoRoot } from '@trackspec/specs/redocly';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { type ApiDiff, diffDocuments } from '../src/api-diff.js';
+import { locate } from '../src/change-location.js';
 import type { Comparison } from '../src/compare.js';
-import { formatJson, formatMarkdown, locate } from '../src/review-formats.js';
+import { formatJson, formatMarkdown } from '../src/review-formats.js';
 
 const execFileAsync = promisify(execFile);
 
