@@ -70,7 +70,7 @@ export async function startMocks(options: StartMocksOptions = {}): Promise<Mocks
 
 /**
  * One Prism per API, started with the arguments `command(api)` gives (e.g. `['mock', bundle]`),
- * each on its port; resolves once every one answers HTTP.
+ * each on its port; resolves once every one answers HTTP itself (see waitUntilOwnAnswer).
  */
 export async function startPrismServers(
   command: (api: string) => string[],
@@ -81,17 +81,29 @@ export async function startPrismServers(
   if (unknown.length > 0) throw new Error(`Unknown API ${unknown.join(', ')}; registered: ${apiNames.join(', ')}`);
   const started: { api: string; port: number; prism: PrismProcess }[] = [];
   const stop = () => Promise.all(started.map(({ prism }) => stopPrism(prism))).then(() => undefined);
-  try {
-    for (const api of apis) {
+  const urlHost = host.includes(':') ? `[${host}]` : host;
+  /**
+   * Starts one API's Prism and waits until it answers. A free port is free only when it is chosen:
+   * another process (a test beside this one) may take it before Prism binds it; Prism then exits, and
+   * with ephemeral ports it is started again on another.
+   */
+  const startOne = async (api: string, index: number) => {
+    for (let attempt = 1; ; attempt++) {
       const port = ports === 'fixed' ? mockPort(api, portBase) : await freePort(host);
-      started.push({ api, port, prism: spawnPrism(command(api), port, host) });
+      const prism = spawnPrism(command(api), port, host);
+      started[index] = { api, port, prism };
+      try {
+        await waitUntilOwnAnswer(api, `http://${urlHost}:${port}`, prism, readyTimeoutMs);
+        return;
+      } catch (error) {
+        const portTaken = prism.child.exitCode !== null && /EADDRINUSE/.test(prism.output());
+        if (ports === 'fixed' || !portTaken || attempt >= 3) throw error;
+      }
     }
-    const urlHost = host.includes(':') ? `[${host}]` : host;
-    await Promise.all(
-      started.map(({ api, port, prism }) =>
-        waitUntilAnswering(api, `http://${urlHost}:${port}`, prism, readyTimeoutMs),
-      ),
-    );
+  };
+  try {
+    // Each API's Prism in turn is spawned at once; they load side by side.
+    await Promise.all(apis.map((api, index) => startOne(api, index)));
     const mocks = started.map(({ api, port, prism }) => ({
       api,
       port,
@@ -105,19 +117,37 @@ export async function startPrismServers(
   }
 }
 
-/** Any HTTP answer (Prism says 404 for `/`) means the mock is listening. */
-async function waitUntilAnswering(api: string, url: string, prism: PrismProcess, timeoutMs: number): Promise<void> {
+/**
+ * Ready once this Prism answers. Any answer on its port is not proof: another process may hold the
+ * port (under load, another test's Prism that drew the same free port) while this one fails to bind
+ * it. So the probe asks for a path no spec has (deeper than any path of the registered specs); Prism
+ * logs every request it refuses (at `--verboseLevel warn`: `[HTTP SERVER]` as a mock, `[VALIDATOR]` as a
+ * proxy), and only when such a line follows the probe in this process's own output is the answer its own.
+ */
+async function waitUntilOwnAnswer(api: string, url: string, prism: PrismProcess, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
+  const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+  const probe = `/__trackspec-ready/${'x/'.repeat(8)}end`;
+  let foreignAnswers = 0;
   for (;;) {
     if (prism.child.exitCode !== null)
       throw new Error(`Prism for ${api} exited (${prism.child.exitCode}):\n${prism.output()}`);
+    if (Date.now() > deadline)
+      throw new Error(
+        `Prism for ${api} did not answer on ${url} within ${timeoutMs} ms` +
+          `${foreignAnswers ? ` (${foreignAnswers} answers there came from another process)` : ''}:\n${prism.output()}`,
+      );
+    const before = prism.written();
     try {
-      await fetch(url, { signal: AbortSignal.timeout(1_000) });
-      return;
+      await fetch(url + probe, { signal: AbortSignal.timeout(1_000) });
     } catch {
-      if (Date.now() > deadline)
-        throw new Error(`Prism for ${api} did not answer on ${url} within ${timeoutMs} ms:\n${prism.output()}`);
-      await new Promise((resolve) => setTimeout(resolve, 150));
+      await pause(150);
+      continue;
     }
+    // Prism writes its log line as it answers; give it a moment to arrive.
+    const loggedSince = () => prism.output().slice(-Math.min(8_000, prism.written() - before));
+    for (const until = Date.now() + 2_000; Date.now() < until && prism.child.exitCode === null; await pause(50))
+      if (prism.written() > before && /\[(HTTP SERVER|VALIDATOR)\]/.test(loggedSince())) return;
+    foreignAnswers++;
   }
 }

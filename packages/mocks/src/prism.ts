@@ -18,8 +18,10 @@ export interface PrismProcess {
   child: ChildProcess;
   /** Resolves when the process has exited (it never rejects). */
   exited: Promise<void>;
-  /** Everything Prism printed, for error messages. */
+  /** What Prism printed last (its last 8,000 characters), for error messages. */
   output(): string;
+  /** How many characters Prism has printed in all. */
+  written(): number;
 }
 
 /**
@@ -48,8 +50,11 @@ export function spawnPrism(command: string[], port: number, host: string): Prism
     },
   );
   let output = '';
+  let written = 0;
   const keep = (chunk: Buffer) => {
-    output = (output + chunk.toString()).slice(-8_000);
+    const text = chunk.toString();
+    written += text.length;
+    output = (output + text).slice(-8_000);
   };
   child.stdout?.on('data', keep);
   child.stderr?.on('data', keep);
@@ -57,7 +62,7 @@ export function spawnPrism(command: string[], port: number, host: string): Prism
     if (child.exitCode !== null || child.signalCode !== null) resolve();
     else child.once('exit', () => resolve());
   });
-  return { child, exited, output: () => output };
+  return { child, exited, output: () => output, written: () => written };
 }
 
 /** SIGTERM to the whole process group, SIGKILL if it has not exited after `graceMs`. */

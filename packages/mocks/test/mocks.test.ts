@@ -2,6 +2,7 @@
 // validating requests, and gone (no orphans, ports closed) after stop, SIGTERM, or their parent killed.
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { createServer } from 'node:http';
 import { connect } from 'node:net';
 import { apiNames, listOperations, loadDereferenced } from '@trackspec/specs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -79,6 +80,24 @@ describe('startMocks (ephemeral ports)', () => {
  * `npm run mocks` from source, ended with this process should the test not get to stop it (the CLI then stops its
  * Prisms): its own process group, so the preload's SIGTERM to that group reaches it.
  */
+
+describe('startMocks on a port another process holds', () => {
+  it('does not take another server answering there for its Prism: it fails, naming the port in use', async () => {
+    // Something else answers HTTP where the m1das mock should listen (as another test's Prism may, under load).
+    const foreign = createServer((_request, response) => response.writeHead(404).end('{"title":"not ours"}'));
+    const port = await freePort('127.0.0.1');
+    foreign.listen(port, '127.0.0.1');
+    await once(foreign, 'listening');
+    try {
+      await expect(startMocks({ apis: ['m1das'], portBase: port, readyTimeoutMs: 60_000 })).rejects.toThrow(
+        /Prism for m1das exited[\s\S]*EADDRINUSE/,
+      );
+    } finally {
+      foreign.close();
+    }
+  });
+});
+
 function spawnCli(args: string[]) {
   return spawn(process.execPath, ['--import', exitWithParent, '--import', 'tsx', 'src/cli.ts', ...args], {
     cwd: new URL('..', import.meta.url).pathname,
