@@ -5,7 +5,7 @@
  * a plugin under `/docs`; and one error handler that answers every failure with problem details
  * and never leaks internals.
  */
-import { apis, loadDereferenced, type OpenApiDocument } from '@trackspec/specs';
+import { apis, credentialNamesOf, loadDereferenced, type OpenApiDocument } from '@trackspec/specs';
 import Fastify, { type FastifyInstance, type FastifyServerOptions, LogController } from 'fastify';
 import { registerBodyParsers } from './body-parsers.js';
 import { basePath, keyedSources, type ServerConfig } from './config.js';
@@ -16,7 +16,7 @@ import { createSnowflake } from './ids/snowflake.js';
 import { registerLingeringClose } from './lingering-close.js';
 import { countingStore, instrumentRequests, type Metrics } from './metrics.js';
 import { mountApi } from './openapi/router.js';
-import { credentialLocations, urlRedactor } from './redact.js';
+import { urlRedactor } from './redact.js';
 import { Sources } from './sources.js';
 import type { EventStore } from './storage/event-store.js';
 
@@ -93,7 +93,7 @@ function redactingLogger(
   logger: Exclude<FastifyServerOptions['logger'], false | undefined>,
   documents: readonly OpenApiDocument[],
 ): FastifyServerOptions['logger'] {
-  const credentials = credentialLocations(documents);
+  const credentials = credentialNamesOf(documents);
   const redactUrl = urlRedactor(credentials.query);
   return {
     ...(logger === true ? {} : logger),

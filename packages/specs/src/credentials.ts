@@ -35,6 +35,31 @@ export function credentialLocationOf(scheme: SchemeDescription): CredentialLocat
   return undefined;
 }
 
+/** Where a set of documents' security schemes put credentials: what logs and recordings leave out. */
+export interface CredentialNames {
+  /** Lower-case header names that carry credentials (`authorization` for HTTP schemes, `cookie` for cookie keys). */
+  headers: string[];
+  /** Query parameter names that carry credentials (e.g. m1das `writekey`, TTO `api_key`). */
+  query: string[];
+}
+
+export function credentialNamesOf(
+  documents: readonly { components?: { securitySchemes?: Record<string, SchemeDescription> } }[],
+): CredentialNames {
+  const headers = new Set<string>();
+  const query = new Set<string>();
+  for (const document of documents) {
+    for (const scheme of Object.values(document.components?.securitySchemes ?? {})) {
+      const location = credentialLocationOf(scheme);
+      if (location?.in === 'authorization') headers.add('authorization');
+      else if (location?.in === 'header') headers.add(location.name.toLowerCase());
+      else if (location?.in === 'cookie') headers.add('cookie');
+      else if (location?.in === 'query') query.add(location.name);
+    }
+  }
+  return { headers: [...headers], query: [...query] };
+}
+
 /**
  * The security alternative a sender uses: the first that names schemes, every one of which the
  * sender holds a credential for (an empty alternative, "optional", is never chosen over one it can

@@ -75,8 +75,10 @@ export { createAjv, type ErrorObject, type ValidateFunction, validateCarriedJson
 export {
   base64,
   type CredentialLocation,
+  type CredentialNames,
   chooseAlternative,
   credentialLocationOf,
+  credentialNamesOf,
   isVerifiableSignature,
   placeCredential,
   type RequestParts,
@@ -88,6 +90,7 @@ export { collectExamples, type ExampleRef } from './examples.js';
 export { type ApiFacts, deriveApiFacts, identifierOf, type OperationFacts, type SecuritySchemeFacts } from './facts.js';
 export { isJsonMediaType, type JsonObject, mediaTypeOf, type SpecObject } from './json.js';
 export { defaultMaxDepth, jsonDepth } from './json-depth.js';
+export { type MatchedOperation, OperationMatcher } from './operation-matcher.js';
 export {
   admitsAnonymous,
   type BodySignature,
@@ -118,4 +121,12 @@ export {
   type ReleaseHistory,
   type ReleaseRecord,
 } from './releases.js';
+export { compileInputReader, type ReceivedRequest } from './request-input.js';
+export {
+  compileRequestValidator,
+  compileSchemaCheck,
+  type RequestInput,
+  type RequestVerdict,
+  type Violation,
+} from './request-validation.js';
 export { documentedResponse, responseProblems } from './responses.js';

@@ -4,11 +4,13 @@ import {
   base64,
   chooseAlternative,
   credentialLocationOf,
+  credentialNamesOf,
   isVerifiableSignature,
   placeCredential,
   type RequestParts,
   signatureOf,
 } from '../src/credentials.js';
+import { apis, loadDereferenced } from '../src/index.js';
 
 describe('the credential model', () => {
   it('places each kind of scheme where it travels', () => {
@@ -58,5 +60,13 @@ describe('the credential model', () => {
     );
     expect(await signatureOf('rsa', 'SUA_SECRET_KEY')).toBeUndefined();
     expect([isVerifiableSignature('sha1-hex'), isVerifiableSignature('rsa')]).toEqual([true, false]);
+  });
+});
+
+describe('credentialNamesOf (what logs and recordings leave out)', () => {
+  it('covers every credential-carrying header and query parameter the specs declare', () => {
+    const names = credentialNamesOf(apis.map(({ name }) => loadDereferenced(name)));
+    expect(names.headers.sort()).toEqual(['authorization', 'x-write-key']);
+    expect(names.query.sort()).toEqual(['api_key', 'writekey']);
   });
 });

@@ -3,10 +3,9 @@
  * methods and headers the spec uses, preflights answered. Registered inside the API's own
  * encapsulated plugin, so it applies to that API's routes (and 404s under its prefix) only.
  */
-import { listOperations, type OpenApiDocument } from '@trackspec/specs';
+import { credentialNamesOf, listOperations, type OpenApiDocument } from '@trackspec/specs';
 import type { FastifyInstance } from 'fastify';
 import { notFound, sendProblem } from '../problems.js';
-import { credentialLocations } from '../redact.js';
 
 export function registerCors(scope: FastifyInstance, document: OpenApiDocument): void {
   if (document['x-trackspec-cors'] !== true) return;
@@ -29,7 +28,7 @@ export function registerCors(scope: FastifyInstance, document: OpenApiDocument):
 
 /** The request headers an API's operations read: content type, credential headers and header parameters. */
 function requestHeaders(document: OpenApiDocument): string[] {
-  const names = new Set(['Content-Type', ...credentialLocations([document]).headers]);
+  const names = new Set(['Content-Type', ...credentialNamesOf([document]).headers]);
   for (const operation of listOperations(document)) {
     for (const parameter of operation.parameters) if (parameter.in === 'header') names.add(String(parameter.name));
   }

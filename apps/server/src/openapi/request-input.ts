@@ -1,10 +1,16 @@
 /**
- * Reading a request as its operation's spec declares it, before anything is checked: path
- * parameters under their spec names, declared query parameters (a free-form object parameter
- * collecting the others), header parameters, and the body with its media type.
+ * Reading a Fastify request as its operation's spec declares it (`compileInputReader` of
+ * @trackspec/specs): path parameters under their spec names, and the body with its media type.
  */
-import { type JsonObject, mediaTypeOf, type OperationRef } from '@trackspec/specs';
+import {
+  compileInputReader as compileSpecReader,
+  mediaTypeOf,
+  type OperationRef,
+  type RequestInput,
+} from '@trackspec/specs';
 import type { FastifyRequest } from 'fastify';
+
+export type { RequestInput } from '@trackspec/specs';
 
 // The app's body parsers record it; handlers are given it.
 declare module 'fastify' {
@@ -16,59 +22,24 @@ declare module 'fastify' {
   }
 }
 
-export interface RequestInput {
-  /** Path parameters by their spec names. */
-  params: JsonObject;
-  /** Query parameters; a free-form `style: form, explode: true` object parameter collects the undeclared ones. */
-  query: JsonObject;
-  /** Header parameters, by lower-case name. */
-  headers: JsonObject;
-  /** Of the body's `Content-Type`; undefined for operations that take no body. */
-  mediaType: string | undefined;
-  /** As parsed (an empty body is none); undefined for operations that take no body. */
-  body: unknown;
-  /** Whether the request carried a body at all (a non-zero Content-Length, or chunked), parsed or not. */
-  bodySent: boolean;
-}
-
 /** `pathNames` maps the route's parameter names to the spec's (the router renames them). */
 export function compileInputReader(
   operation: OperationRef,
   pathNames: ReadonlyMap<string, string>,
 ): (request: FastifyRequest) => RequestInput {
-  const { parameters } = operation;
-  const freeForm = parameters.find(
-    (parameter) =>
-      parameter.in === 'query' &&
-      parameter.schema?.type === 'object' &&
-      (parameter.style ?? 'form') === 'form' &&
-      parameter.explode !== false,
-  );
-  const declaredQuery = new Set(
-    parameters.filter((parameter) => parameter.in === 'query' && parameter !== freeForm).map(({ name }) => name),
-  );
-  const headerNames = parameters
-    .filter((parameter) => parameter.in === 'header')
-    .map((parameter) => String(parameter.name).toLowerCase());
-
+  const read = compileSpecReader(operation);
   return (request) => {
-    const rawParams = request.params as JsonObject;
-    const params: JsonObject = {};
+    const rawParams = request.params as Record<string, unknown>;
+    const params: Record<string, unknown> = {};
     for (const [routeName, specName] of pathNames) params[specName] = rawParams[routeName];
-    const query: JsonObject = {};
-    const undeclared: JsonObject = {};
-    for (const [name, value] of Object.entries(request.query as JsonObject)) {
-      const single = Array.isArray(value) ? value.at(-1) : value;
-      if (declaredQuery.has(name) || !freeForm) query[name] = single;
-      else undeclared[name] = single;
-    }
-    if (freeForm && Object.keys(undeclared).length) query[freeForm.name] = undeclared;
-    const headers: JsonObject = {};
-    for (const name of headerNames) if (request.headers[name] !== undefined) headers[name] = request.headers[name];
-    const bodySent =
-      Number(request.headers['content-length'] ?? 0) > 0 || request.headers['transfer-encoding'] !== undefined;
-    if (!operation.requestBody) return { params, query, headers, mediaType: undefined, body: undefined, bodySent };
-    const mediaType = request.bodyMediaType ?? mediaTypeOf(request.headers['content-type']);
-    return { params, query, headers, mediaType, body: request.body, bodySent };
+    return read({
+      params,
+      query: request.query as Record<string, unknown>,
+      headers: request.headers,
+      mediaType: request.bodyMediaType ?? mediaTypeOf(request.headers['content-type']),
+      body: request.body,
+      bodySent:
+        Number(request.headers['content-length'] ?? 0) > 0 || request.headers['transfer-encoding'] !== undefined,
+    });
   };
 }

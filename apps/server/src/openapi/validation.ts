@@ -1,148 +1,41 @@
 /**
- * Request validation compiled once per operation from the dereferenced spec: parameters (with
- * string-to-type coercion, as they arrive as text, and the spec's defaults) and the body of each
- * declared media type. Failures become RFC 9457 field errors with JSON Pointers; an undeclared
- * media type is a 415.
+ * The server's side of request validation (`compileRequestValidator` of @trackspec/specs, shared
+ * with the mocks): a 415 or 400 verdict becomes an RFC 9457 problem naming each failing field.
  */
 import {
-  createAjv,
-  type ErrorObject,
-  type JsonObject,
+  compileRequestValidator,
+  compileSchemaCheck,
   type OperationRef,
-  type SpecObject,
-  type ValidateFunction,
-  validateCarriedJson,
+  type RequestInput,
+  type Violation,
 } from '@trackspec/specs';
 import { type FieldError, HttpProblem, invalidRequest } from '../problems.js';
-import type { RequestInput } from './request-input.js';
-
-/**
- * Ajv caches compiled schemas by object identity, and every app reads its spec afresh: compiled
- * validators are kept by the schema's text instead, so another app built from the same spec (a
- * test's, a restarted one's) compiles nothing.
- */
-function compilerOf(ajv: ReturnType<typeof createAjv>): (schema: object) => ValidateFunction {
-  const compiled = new Map<string, ValidateFunction>();
-  return (schema) => {
-    const key = JSON.stringify(schema);
-    let validate = compiled.get(key);
-    if (!validate) {
-      validate = ajv.compile(schema);
-      compiled.set(key, validate);
-    }
-    return validate;
-  };
-}
-
-const compileBody = compilerOf(createAjv());
-const compileParameterObject = compilerOf(createAjv({ coerceTypes: true, useDefaults: true }));
-
-/** Ajv errors as field errors: `required` points at the missing member, others at the failing value. */
-function fieldErrors(
-  location: FieldError['in'],
-  errors: readonly ErrorObject[] | null | undefined,
-  prefix = '',
-): FieldError[] {
-  const seen = new Set<string>();
-  const result: FieldError[] = [];
-  for (const error of errors ?? []) {
-    // if/then and anyOf/oneOf wrappers repeat what their inner errors say.
-    if (['if', 'anyOf', 'oneOf'].includes(error.keyword) && (errors?.length ?? 0) > 1) continue;
-    const missing =
-      error.keyword === 'required'
-        ? `/${String(error.params.missingProperty).replaceAll('~', '~0').replaceAll('/', '~1')}`
-        : '';
-    const pointer = prefix + error.instancePath + missing;
-    const detail =
-      error.keyword === 'required'
-        ? 'is required'
-        : `${error.message ?? 'is invalid'}${error.keyword === 'enum' ? `: ${(error.params.allowedValues as unknown[]).join(', ')}` : ''}`;
-    const key = `${pointer} ${detail}`;
-    if (!seen.has(key)) result.push({ in: location, pointer, detail });
-    seen.add(key);
-  }
-  return result;
-}
-
-/** Validates (and coerces in place, defaults filled in) one location's parameters; returns field errors. */
-function compileParameters(
-  location: 'path' | 'query' | 'header',
-  parameters: readonly SpecObject[],
-): (values: JsonObject) => FieldError[] {
-  const declared = parameters.filter((parameter) => parameter.in === location);
-  const schema = {
-    type: 'object',
-    properties: Object.fromEntries(
-      declared.map((parameter) => [
-        location === 'header' ? String(parameter.name).toLowerCase() : parameter.name,
-        parameter.schema ?? {},
-      ]),
-    ),
-    required: declared
-      .filter((parameter) => parameter.required)
-      .map((parameter) => (location === 'header' ? String(parameter.name).toLowerCase() : parameter.name)),
-  };
-  const validate = compileParameterObject(schema);
-  return (values) => (validate(values) ? [] : fieldErrors(location, validate.errors));
-}
 
 /** An operation's input once checked. */
 export interface ValidInput extends RequestInput {
   /**
    * The JSON that strings of the body carry (`contentMediaType: application/json`), parsed once
-   * by the validation, by JSON pointer: Dito's `event` at `/event`. A body that is itself such a
-   * string (JSON sent as `text/plain`) is replaced by its JSON instead.
+   * by the validation, by JSON pointer: Dito's `/event`. A body that is itself such a string (JSON
+   * sent as `text/plain`) is replaced by its JSON instead.
    */
   carriedJson: ReadonlyMap<string, unknown>;
 }
 
-const noCarriedJson: ReadonlyMap<string, unknown> = new Map();
+const fieldError = ({ in: location, pointer, detail }: Violation): FieldError => ({ in: location, pointer, detail });
 
-/**
- * The check of an operation's input, in the order a client should fix it: an undeclared media type
- * first (415), then every failing parameter and body field at once (400). Returns the input with
- * its parameters coerced and the JSON that body strings carry decoded.
- */
+/** Throws the problem for a refused input; returns the input with its parameters coerced and carried JSON decoded. */
 export function compileInputValidator(operation: OperationRef): (input: RequestInput) => ValidInput {
-  const validatePath = compileParameters('path', operation.parameters);
-  const validateQuery = compileParameters('query', operation.parameters);
-  const validateHeaders = compileParameters('header', operation.parameters);
-  const requestBody = operation.requestBody;
-  const content = requestBody?.content ?? {};
-  const accepted = Object.keys(content).join(' or ');
-  const bodyValidators = new Map(
-    Object.entries(content).map(([mediaType, media]) => [mediaType, media.schema && compileBody(media.schema)]),
-  );
-
+  const check = compileRequestValidator(operation);
   return (input) => {
-    const errors = [...validatePath(input.params), ...validateQuery(input.query), ...validateHeaders(input.headers)];
-    let body = input.body;
-    let carriedJson = noCarriedJson;
-    // An empty body is no body (the parsers map it to undefined); a JSON `null` or `""` is a body, and must match.
-    if (body !== undefined) {
-      const { mediaType } = input;
-      if (!mediaType || !bodyValidators.has(mediaType) || Buffer.isBuffer(body))
-        throw new HttpProblem(415, `Content-Type ${mediaType ?? '(none)'} is not accepted here; send ${accepted}.`);
-      const validate = bodyValidators.get(mediaType);
-      if (validate) {
-        const { valid, carried } = validateCarriedJson(validate, body);
-        if (!valid) errors.push(...fieldErrors('body', validate.errors));
-        else if (carried.has('')) body = carried.get('');
-        else carriedJson = carried;
-      }
-    } else if (requestBody?.required) {
-      errors.push({ in: 'body', pointer: '', detail: 'a request body is required' });
-    } else if (!requestBody && input.bodySent && operation.method === 'get') {
-      // Content in a GET has no defined meaning (RFC 9110 §9.3.1): refused rather than silently dropped.
-      errors.push({ in: 'body', pointer: '', detail: 'a GET request takes no body' });
-    }
-    if (errors.length) throw invalidRequest(errors);
-    return { ...input, body, carriedJson };
+    const verdict = check(input);
+    if (verdict.valid) return { ...input, body: verdict.body, carriedJson: verdict.carriedJson };
+    if (verdict.status === 415) throw new HttpProblem(415, verdict.detail);
+    throw invalidRequest(verdict.violations.map(fieldError));
   };
 }
 
 /** Named component schemas (e.g. m1das `Event`) for handlers that re-validate after normalising. */
 export function compileSchema(schema: object): (value: unknown, prefix?: string) => FieldError[] {
-  const validate = compileBody(schema);
-  return (value, prefix = '') => (validate(value) ? [] : fieldErrors('body', validate.errors, prefix));
+  const check = compileSchemaCheck(schema);
+  return (value, prefix) => check(value, prefix).map(fieldError);
 }
