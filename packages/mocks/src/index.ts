@@ -1,14 +1,19 @@
 /**
  * Prism for the registered APIs: `startMocks()` starts one `prism mock` per API on its bundled
- * document, waits until each answers HTTP and returns the URLs and a `stop()`. `startPrismServers()`
- * runs any other Prism command per API the same way (the test harness puts `prism proxy` in front
- * of a real server with it).
+ * document, behind a front that records what each mock receives (see recording-front.ts), waits
+ * until each answers HTTP and returns the URLs and a `stop()`. `startPrismServers()` runs any other
+ * Prism command per API the same way (the test harness puts `prism proxy` in front of a real server
+ * with it).
  */
-import { apiNames, bundlePath, loadBundled, type SpecObject } from '@trackspec/specs';
+import { apiNames, bundlePath, loadBundled, loadDereferenced, type SpecObject } from '@trackspec/specs';
 import { freePort, mockPort } from './ports.js';
 import { type PrismProcess, spawnPrism, stopPrism } from './prism.js';
+import { type RecordingFront, startRecordingFront } from './recording-front.js';
 
 export { firstMockPort, mockPort } from './ports.js';
+export { clearReceived, inspectionClient, type MockTarget, received, receivedList } from './received.js';
+export { defaultReceivedLimit, type ReceivedFilter, type ReceivedList, type ReceivedRequest } from './received-log.js';
+export { receivedPath } from './recording-front.js';
 
 export interface StartMocksOptions {
   /** Which APIs to mock (default: every registered API). */
@@ -20,6 +25,11 @@ export interface StartMocksOptions {
   portBase?: number;
   /** How long to wait for every mock to answer. */
   readyTimeoutMs?: number;
+}
+
+export interface StartRecordingMocksOptions extends StartMocksOptions {
+  /** How many received requests each mock keeps for `GET /__trackspec/received` (default 10,000); the oldest drop first. */
+  receivedLimit?: number;
 }
 
 export interface RunningMock {
@@ -64,8 +74,44 @@ export function mockCredentials(apis: readonly string[] = apiNames): Record<stri
   );
 }
 
-export async function startMocks(options: StartMocksOptions = {}): Promise<Mocks> {
-  return startPrismServers((api) => ['mock', bundlePath(api)], options);
+/**
+ * A mock per API on its port: a recording front there (the inspection API, and every other request
+ * passed on and recorded), and the API's Prism on a free loopback port behind it.
+ */
+export async function startMocks(options: StartRecordingMocksOptions = {}): Promise<Mocks> {
+  const { ports = 'fixed', host = '127.0.0.1', portBase, receivedLimit } = options;
+  const prisms = await startPrismServers((api) => ['mock', bundlePath(api)], {
+    ...options,
+    ports: 'ephemeral',
+    host: '127.0.0.1',
+  });
+  const fronts: RecordingFront[] = [];
+  const stop = async () => {
+    await Promise.all(fronts.map((front) => front.close()));
+    await prisms.stop();
+  };
+  try {
+    for (const prism of prisms.mocks)
+      fronts.push(
+        await startRecordingFront({
+          api: prism.api,
+          document: loadDereferenced(prism.api),
+          prismPort: prism.port,
+          host,
+          port: ports === 'fixed' ? mockPort(prism.api, portBase) : 0,
+          receivedLimit,
+        }),
+      );
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  const urlHost = host.includes(':') ? `[${host}]` : host;
+  const mocks = prisms.mocks.map((prism, index) => {
+    const { port } = fronts[index]!;
+    return { api: prism.api, port, url: `http://${urlHost}:${port}`, pid: prism.pid };
+  });
+  return { mocks, urls: Object.fromEntries(mocks.map((mock) => [mock.api, mock.url])), stop };
 }
 
 /**

@@ -4,9 +4,9 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer } from 'node:http';
 import { connect } from 'node:net';
-import { apiNames, listOperations, loadDereferenced } from '@trackspec/specs';
+import { apiNames, bundlePath, listOperations, loadDereferenced } from '@trackspec/specs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Mocks, mockPort, startMocks } from '../src/index.js';
+import { type Mocks, mockPort, startMocks, startPrismServers } from '../src/index.js';
 import { freePort } from '../src/ports.js';
 import { exitWithParent } from '../src/prism.js';
 
@@ -83,14 +83,19 @@ describe('startMocks (ephemeral ports)', () => {
 
 describe('startMocks on a port another process holds', () => {
   it('does not take another server answering there for its Prism: it fails, naming the port in use', async () => {
-    // Something else answers HTTP where the m1das mock should listen (as another test's Prism may, under load).
+    // Something else answers HTTP where the m1das Prism should listen (as another test's Prism may, under load).
     const foreign = createServer((_request, response) => response.writeHead(404).end('{"title":"not ours"}'));
     const port = await freePort('127.0.0.1');
     foreign.listen(port, '127.0.0.1');
     await once(foreign, 'listening');
     try {
-      await expect(startMocks({ apis: ['m1das'], portBase: port, readyTimeoutMs: 60_000 })).rejects.toThrow(
-        /Prism for m1das exited[\s\S]*EADDRINUSE/,
+      const prism = (api: string) => ['mock', bundlePath(api)];
+      await expect(
+        startPrismServers(prism, { apis: ['m1das'], portBase: port, readyTimeoutMs: 60_000 }),
+      ).rejects.toThrow(/Prism for m1das exited[\s\S]*EADDRINUSE/);
+      // A mock's own port taken: it fails at once, naming it, and leaves no Prism behind.
+      await expect(startMocks({ apis: ['m1das'], portBase: port })).rejects.toThrow(
+        `The m1das mock cannot listen on 127.0.0.1:${port}: EADDRINUSE`,
       );
     } finally {
       foreign.close();

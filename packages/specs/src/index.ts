@@ -114,6 +114,12 @@ export {
   operationUrl,
 } from './outgoing-request.js';
 export {
+  bodyCredential,
+  describeCredentialLocation,
+  type ReceivedParts,
+  readCredential,
+} from './presented-credentials.js';
+export {
   type ApiChanges,
   type ChangeImpact,
   type ClassifiedChange,
@@ -121,7 +127,7 @@ export {
   type ReleaseHistory,
   type ReleaseRecord,
 } from './releases.js';
-export { compileInputReader, type ReceivedRequest } from './request-input.js';
+export { compileInputReader, type IncomingRequest } from './request-input.js';
 export {
   compileRequestValidator,
   compileSchemaCheck,

@@ -7,7 +7,7 @@ import type { JsonObject } from './json.js';
 import type { OperationRef } from './operations.js';
 import type { RequestInput } from './request-validation.js';
 
-export interface ReceivedRequest {
+export interface IncomingRequest {
   /** Path parameters by their spec names. */
   params: JsonObject;
   /** The query string's parameters, a repeated one as an array (its last value counts). */
@@ -20,7 +20,7 @@ export interface ReceivedRequest {
   bodySent: boolean;
 }
 
-export function compileInputReader(operation: OperationRef): (request: ReceivedRequest) => RequestInput {
+export function compileInputReader(operation: OperationRef): (request: IncomingRequest) => RequestInput {
   const { parameters } = operation;
   const freeForm = parameters.find(
     (parameter) =>

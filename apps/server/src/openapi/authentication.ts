@@ -9,9 +9,13 @@
 import {
   admitsAnonymous,
   type BodySignature,
+  bodyCredential,
   type CredentialLocation,
+  describeCredentialLocation as describe,
   isVerifiableSignature,
   type OperationRef,
+  type ReceivedParts,
+  readCredential,
   signatureOf,
 } from '@trackspec/specs';
 import type { FastifyRequest } from 'fastify';
@@ -68,13 +72,14 @@ export function compileAuthentication(operation: OperationRef, findSource: FindS
       if (alternatives.length === 0) return undefined;
       for (const alternative of alternatives) {
         if (alternative.length === 0) return undefined;
-        const values = alternative.map((location) => readCredential(location, request));
+        const values = alternative.map((location) => readCredential(location, request as ReceivedParts));
         if (values.every((value) => value !== undefined)) return { location: alternative[0]!, value: values[0]! };
       }
       throw missing();
     },
     async source(presented, body) {
-      const credential = presented ?? (bodyField && bodyCredential(bodyField, body));
+      const bodyValue = bodyField && bodyCredential(bodyField.name, body);
+      const credential = presented ?? (bodyValue ? { location: bodyField!, value: bodyValue } : undefined);
       if (!credential) {
         if (anonymous) return undefined;
         throw missing();
@@ -120,74 +125,4 @@ function compileSignatureCheck(
         throw unauthorized(`The \`${name}\` is not valid for this API key.`);
     }
   };
-}
-
-function describe(location: CredentialLocation): string {
-  switch (location.in) {
-    case 'header':
-      return `the \`${location.name}\` header`;
-    case 'cookie':
-      return `the \`${location.name}\` cookie`;
-    case 'query':
-      return `the \`${location.name}\` query parameter`;
-    case 'body':
-      return `the \`${location.name}\` body field`;
-    case 'authorization':
-      return `the Authorization header (${location.scheme === 'basic' ? 'Basic' : 'Bearer'})`;
-  }
-}
-
-function readCredential(location: CredentialLocation, request: FastifyRequest): string | undefined {
-  switch (location.in) {
-    case 'header':
-      return firstValue(request.headers[location.name.toLowerCase()]);
-    case 'query':
-      return firstValue((request.query as Record<string, unknown> | undefined)?.[location.name]);
-    case 'cookie':
-      return cookieValue(firstValue(request.headers.cookie), location.name);
-    case 'body':
-      return undefined; // read once the body is valid, see `source`
-    case 'authorization': {
-      const authorization = firstValue(request.headers.authorization);
-      if (!authorization) return undefined;
-      return location.scheme === 'basic' ? basicUsername(authorization) : bearerToken(authorization);
-    }
-  }
-}
-
-function bodyCredential(location: { in: 'body'; name: string }, body: unknown): Credential | undefined {
-  const value = body && typeof body === 'object' ? (body as Record<string, unknown>)[location.name] : undefined;
-  return typeof value === 'string' && value ? { location, value } : undefined;
-}
-
-function cookieValue(header: string | undefined, name: string): string | undefined {
-  for (const pair of header?.split(';') ?? []) {
-    const separator = pair.indexOf('=');
-    if (separator > 0 && pair.slice(0, separator).trim() === name) return pair.slice(separator + 1).trim() || undefined;
-  }
-  return undefined;
-}
-
-function firstValue(value: unknown): string | undefined {
-  const first = Array.isArray(value) ? value[0] : value;
-  return typeof first === 'string' && first ? first : undefined;
-}
-
-/**
- * The key carried by HTTP Basic. trackspec's Basic schemes (m1das) put a key that may itself
- * contain `:` (`keyId:keySecret`) in the username with an empty password, so the credential is
- * everything before the final `:`. Tolerates what real SDKs send: a trailing newline after
- * `key:` (the vendor's own example), or no final colon at all.
- */
-function basicUsername(header: string): string | undefined {
-  const match = /^Basic\s+([A-Za-z0-9+/=_-]+)\s*$/i.exec(header);
-  if (!match) return undefined;
-  const decoded = Buffer.from(match[1]!, 'base64')
-    .toString('utf8')
-    .replace(/[\r\n]+$/, '');
-  return decoded.replace(/:$/, '') || undefined;
-}
-
-function bearerToken(header: string): string | undefined {
-  return /^Bearer\s+(\S+)\s*$/i.exec(header)?.[1];
 }
