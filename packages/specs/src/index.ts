@@ -88,6 +88,7 @@ export { collectExamples, type ExampleRef } from './examples.js';
 export { type ApiFacts, deriveApiFacts, identifierOf, type OperationFacts, type SecuritySchemeFacts } from './facts.js';
 export { isJsonMediaType, type JsonObject, mediaTypeOf, type SpecObject } from './json.js';
 export { defaultMaxDepth, jsonDepth } from './json-depth.js';
+export { candidateBasePaths, matchOperation, type OperationMatch } from './operation-match.js';
 export {
   admitsAnonymous,
   type BodySignature,
@@ -118,4 +119,14 @@ export {
   type ReleaseHistory,
   type ReleaseRecord,
 } from './releases.js';
+export {
+  compileQueryReader,
+  describeLocation,
+  locationPointer,
+  type PointedError,
+  type PresentedParts,
+  parametersSchema,
+  pointedErrors,
+  presentedCredential,
+} from './request-reading.js';
 export { documentedResponse, responseProblems } from './responses.js';

@@ -10,8 +10,10 @@ import {
   admitsAnonymous,
   type BodySignature,
   type CredentialLocation,
+  describeLocation as describe,
   isVerifiableSignature,
   type OperationRef,
+  presentedCredential,
   signatureOf,
 } from '@trackspec/specs';
 import type { FastifyRequest } from 'fastify';
@@ -122,72 +124,14 @@ function compileSignatureCheck(
   };
 }
 
-function describe(location: CredentialLocation): string {
-  switch (location.in) {
-    case 'header':
-      return `the \`${location.name}\` header`;
-    case 'cookie':
-      return `the \`${location.name}\` cookie`;
-    case 'query':
-      return `the \`${location.name}\` query parameter`;
-    case 'body':
-      return `the \`${location.name}\` body field`;
-    case 'authorization':
-      return `the Authorization header (${location.scheme === 'basic' ? 'Basic' : 'Bearer'})`;
-  }
-}
-
 function readCredential(location: CredentialLocation, request: FastifyRequest): string | undefined {
-  switch (location.in) {
-    case 'header':
-      return firstValue(request.headers[location.name.toLowerCase()]);
-    case 'query':
-      return firstValue((request.query as Record<string, unknown> | undefined)?.[location.name]);
-    case 'cookie':
-      return cookieValue(firstValue(request.headers.cookie), location.name);
-    case 'body':
-      return undefined; // read once the body is valid, see `source`
-    case 'authorization': {
-      const authorization = firstValue(request.headers.authorization);
-      if (!authorization) return undefined;
-      return location.scheme === 'basic' ? basicUsername(authorization) : bearerToken(authorization);
-    }
-  }
+  return presentedCredential(location, {
+    headers: request.headers,
+    query: (request.query ?? {}) as Record<string, unknown>,
+  });
 }
 
 function bodyCredential(location: { in: 'body'; name: string }, body: unknown): Credential | undefined {
   const value = body && typeof body === 'object' ? (body as Record<string, unknown>)[location.name] : undefined;
   return typeof value === 'string' && value ? { location, value } : undefined;
-}
-
-function cookieValue(header: string | undefined, name: string): string | undefined {
-  for (const pair of header?.split(';') ?? []) {
-    const separator = pair.indexOf('=');
-    if (separator > 0 && pair.slice(0, separator).trim() === name) return pair.slice(separator + 1).trim() || undefined;
-  }
-  return undefined;
-}
-
-function firstValue(value: unknown): string | undefined {
-  const first = Array.isArray(value) ? value[0] : value;
-  return typeof first === 'string' && first ? first : undefined;
-}
-
-/**
- * The key carried by HTTP Basic. trackspec's Basic schemes (m1das) put a key that may itself
- * contain `:` (`keyId:keySecret`) in the username with an empty password, so the credential is
- * everything before the final `:`. Tolerates what real SDKs send: a trailing newline after
- * `key:` (the vendor's own example), or no final colon at all.
- */
-function basicUsername(header: string): string | undefined {
-  const match = /^Basic\s+([A-Za-z0-9+/=_-]+)\s*$/i.exec(header);
-  if (!match) return undefined;
-  const decoded = Buffer.from(match[1]!, 'base64')
-    .toString('utf8')
-    .replace(/[\r\n]+$/, '');
-  return decoded.replace(/:$/, '') || undefined;
-}
-
-function bearerToken(header: string): string | undefined {
-  return /^Bearer\s+(\S+)\s*$/i.exec(header)?.[1];
 }

@@ -3,7 +3,7 @@
  * parameters under their spec names, declared query parameters (a free-form object parameter
  * collecting the others), header parameters, and the body with its media type.
  */
-import { type JsonObject, mediaTypeOf, type OperationRef } from '@trackspec/specs';
+import { compileQueryReader, type JsonObject, mediaTypeOf, type OperationRef } from '@trackspec/specs';
 import type { FastifyRequest } from 'fastify';
 
 // The app's body parsers record it; handlers are given it.
@@ -37,16 +37,7 @@ export function compileInputReader(
   pathNames: ReadonlyMap<string, string>,
 ): (request: FastifyRequest) => RequestInput {
   const { parameters } = operation;
-  const freeForm = parameters.find(
-    (parameter) =>
-      parameter.in === 'query' &&
-      parameter.schema?.type === 'object' &&
-      (parameter.style ?? 'form') === 'form' &&
-      parameter.explode !== false,
-  );
-  const declaredQuery = new Set(
-    parameters.filter((parameter) => parameter.in === 'query' && parameter !== freeForm).map(({ name }) => name),
-  );
+  const readQuery = compileQueryReader(parameters);
   const headerNames = parameters
     .filter((parameter) => parameter.in === 'header')
     .map((parameter) => String(parameter.name).toLowerCase());
@@ -55,14 +46,7 @@ export function compileInputReader(
     const rawParams = request.params as JsonObject;
     const params: JsonObject = {};
     for (const [routeName, specName] of pathNames) params[specName] = rawParams[routeName];
-    const query: JsonObject = {};
-    const undeclared: JsonObject = {};
-    for (const [name, value] of Object.entries(request.query as JsonObject)) {
-      const single = Array.isArray(value) ? value.at(-1) : value;
-      if (declaredQuery.has(name) || !freeForm) query[name] = single;
-      else undeclared[name] = single;
-    }
-    if (freeForm && Object.keys(undeclared).length) query[freeForm.name] = undeclared;
+    const query = readQuery(request.query as JsonObject);
     const headers: JsonObject = {};
     for (const name of headerNames) if (request.headers[name] !== undefined) headers[name] = request.headers[name];
     const bodySent =

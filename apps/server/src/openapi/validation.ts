@@ -9,6 +9,8 @@ import {
   type ErrorObject,
   type JsonObject,
   type OperationRef,
+  parametersSchema,
+  pointedErrors,
   type SpecObject,
   type ValidateFunction,
   validateCarriedJson,
@@ -43,25 +45,7 @@ function fieldErrors(
   errors: readonly ErrorObject[] | null | undefined,
   prefix = '',
 ): FieldError[] {
-  const seen = new Set<string>();
-  const result: FieldError[] = [];
-  for (const error of errors ?? []) {
-    // if/then and anyOf/oneOf wrappers repeat what their inner errors say.
-    if (['if', 'anyOf', 'oneOf'].includes(error.keyword) && (errors?.length ?? 0) > 1) continue;
-    const missing =
-      error.keyword === 'required'
-        ? `/${String(error.params.missingProperty).replaceAll('~', '~0').replaceAll('/', '~1')}`
-        : '';
-    const pointer = prefix + error.instancePath + missing;
-    const detail =
-      error.keyword === 'required'
-        ? 'is required'
-        : `${error.message ?? 'is invalid'}${error.keyword === 'enum' ? `: ${(error.params.allowedValues as unknown[]).join(', ')}` : ''}`;
-    const key = `${pointer} ${detail}`;
-    if (!seen.has(key)) result.push({ in: location, pointer, detail });
-    seen.add(key);
-  }
-  return result;
+  return pointedErrors(errors, prefix).map(({ pointer, detail }) => ({ in: location, pointer, detail }));
 }
 
 /** Validates (and coerces in place, defaults filled in) one location's parameters; returns field errors. */
@@ -69,20 +53,7 @@ function compileParameters(
   location: 'path' | 'query' | 'header',
   parameters: readonly SpecObject[],
 ): (values: JsonObject) => FieldError[] {
-  const declared = parameters.filter((parameter) => parameter.in === location);
-  const schema = {
-    type: 'object',
-    properties: Object.fromEntries(
-      declared.map((parameter) => [
-        location === 'header' ? String(parameter.name).toLowerCase() : parameter.name,
-        parameter.schema ?? {},
-      ]),
-    ),
-    required: declared
-      .filter((parameter) => parameter.required)
-      .map((parameter) => (location === 'header' ? String(parameter.name).toLowerCase() : parameter.name)),
-  };
-  const validate = compileParameterObject(schema);
+  const validate = compileParameterObject(parametersSchema(location, parameters));
   return (values) => (validate(values) ? [] : fieldErrors(location, validate.errors));
 }
 
