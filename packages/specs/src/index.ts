@@ -129,4 +129,4 @@ export {
   pointedErrors,
   presentedCredential,
 } from './request-reading.js';
-export { documentedResponse, responseProblems } from './responses.js';
+export { documentedResponse, type ResponseFinding, responseFindings, responseProblems } from './responses.js';
