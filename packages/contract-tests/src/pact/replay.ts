@@ -64,7 +64,12 @@ function withTargetCredentials(parts: RequestParts, operation: OperationRef, cre
   for (const alternative of operation.security)
     for (const { name, location } of alternative)
       if (location && credentials[name] !== undefined && presentedCredential(location, parts) !== undefined)
-        placeCredential(parts, location, credentials[name]);
+        // The pact's header names are lower-cased: the target's value replaces, never joins, the pact's.
+        placeCredential(
+          parts,
+          location.in === 'header' ? { ...location, name: location.name.toLowerCase() } : location,
+          credentials[name],
+        );
   const field = operation.requestBody?.credential;
   if (field && credentials[field.name] !== undefined && parts.body !== null && typeof parts.body === 'object')
     placeCredential(parts, field, credentials[field.name]!);
