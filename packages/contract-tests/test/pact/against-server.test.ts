@@ -87,7 +87,7 @@ describe('verify-pact --target', () => {
 describe('pacts recorded by the typed client', () => {
   const m1dasClient = () =>
     createApiClient('m1das', {
-      baseUrl: server.urls.m1das,
+      baseUrl: server.urls.m1das!,
       retry: false,
       credentials: { writeKeyHeader: server.credentials.m1das!.writeKeyHeader! },
     });
