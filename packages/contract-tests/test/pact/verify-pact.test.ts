@@ -96,6 +96,24 @@ describe('verify-pact on the fixtures', () => {
   });
 });
 
+describe('verify-pact on a v2 pact with form bodies (Dito)', () => {
+  it('reads the form, the JSON its event field carries and the credential in the body', async () => {
+    const { code, output } = await runCli(['verify-pact', fixture('crm-dito.v2.json')]);
+    expect(code).toBe(1);
+    expect(output).toContain('crm → dito (Pact 2.0.0), against the dito spec');
+    expect(reportOf(output, 'a purchase event in the form body, its JSON in the event field')).toEqual([
+      '✓ crm: a purchase event in the form body, its JSON in the event field [trackUser]',
+    ]);
+    expect(reportOf(output, 'an event whose JSON names no action').slice(1)).toEqual([
+      'request /body/event/action: required',
+    ]);
+    expect(reportOf(output, 'an event with the platform key in the query instead of the body').slice(1)).toEqual([
+      'request /body/platform_api_key: required',
+      'request /body/platform_api_key: credential-placement (no credential where the spec puts one: the `platform_api_key` body field)',
+    ]);
+  });
+});
+
 describe('verify-pact exit codes and the API', () => {
   it('exits 0 when every interaction honours the spec', async () => {
     const pact = JSON.parse(await readFile(fixture('checkout-m1das.v3.json'), 'utf8'));
