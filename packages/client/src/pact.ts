@@ -72,6 +72,10 @@ export function recordInteractions(client: RecordableClient, file: string, optio
       // Read now: once fetched, a real Request's body is gone.
       sent.set(id, requestOf(request));
     },
+    onError({ id }) {
+      // No answer, no interaction.
+      sent.delete(id);
+    },
     async onResponse({ response, id }) {
       const request = await sent.get(id);
       sent.delete(id);

@@ -60,6 +60,15 @@ export function matchOperation(
   return { kind: 'method', allowed: [...new Set(concrete.map((match) => match.operation.method.toUpperCase()))] };
 }
 
+/** A path segment percent-decoded; one that is not percent-encoded (a decoded path's `50%`) as it is. */
+function decodedSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+}
+
 /** Path parameters by name (percent-decoded) when the path fits the template, one segment per parameter. */
 function matchTemplate(template: string, path: string): Record<string, string> | undefined {
   const expected = template.split('/');
@@ -73,11 +82,7 @@ function matchTemplate(template: string, path: string): Record<string, string> |
       if (segment !== value) return undefined;
     } else {
       if (!value) return undefined;
-      try {
-        params[name] = decodeURIComponent(value);
-      } catch {
-        return undefined;
-      }
+      params[name] = decodedSegment(value);
     }
   }
   return params;

@@ -26,6 +26,8 @@ describe('matchOperation', () => {
       kind: 'operation',
       params: { service: 'my service', event_name: 'click' },
     });
+    // A path recorded decoded keeps a lone `%` as it is.
+    expect(match('rockstat', 'GET', '/rockstat/50%/click')).toMatchObject({ params: { service: '50%' } });
   });
 
   it("serves an operation with its own server at that server's path only", () => {
