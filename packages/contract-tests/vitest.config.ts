@@ -34,6 +34,8 @@ export default defineConfig({
       })),
       // The request-breaking generator's own tests: no target.
       { extends: true as const, test: { name: 'unit', include: ['test/breaking/**/*.test.ts'] } },
+      // verify-pact on hand-written pacts, replayed against a real server, and pacts the client records.
+      { extends: true as const, test: { name: 'pact', include: ['test/pact/**/*.test.ts'] } },
       // Adding a sixth API from a fixture, end to end (it runs the prism-mocks project on a copy of the registry).
       ...(process.env.CONTRACT_TARGET
         ? []

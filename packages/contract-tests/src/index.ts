@@ -8,6 +8,16 @@ export { clientFor } from './clients.js';
 export { Coverage } from './coverage.js';
 export { toJUnit } from './junit.js';
 export {
+  type Pact,
+  type PactBody,
+  PactFileError,
+  type PactInteraction,
+  parsePact,
+  readPactFile,
+} from './pact/pact-file.js';
+export { type Finding, formatFinding, type InteractionVerdict, verifyInteraction } from './pact/verify.js';
+export { apiOfProvider, type PactFileResult, verifyPactFile } from './pact/verify-pacts.js';
+export {
   type CaseResult,
   caseName,
   casesFor,

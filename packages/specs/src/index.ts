@@ -90,6 +90,7 @@ export { collectExamples, type ExampleRef } from './examples.js';
 export { type ApiFacts, deriveApiFacts, identifierOf, type OperationFacts, type SecuritySchemeFacts } from './facts.js';
 export { isJsonMediaType, type JsonObject, mediaTypeOf, type SpecObject } from './json.js';
 export { defaultMaxDepth, jsonDepth } from './json-depth.js';
+export { candidateBasePaths, matchOperation, type OperationMatch } from './operation-match.js';
 export { type MatchedOperation, OperationMatcher } from './operation-matcher.js';
 export {
   admitsAnonymous,
@@ -116,6 +117,7 @@ export {
 export {
   bodyCredential,
   describeCredentialLocation,
+  locationPointer,
   type ReceivedParts,
   readCredential,
 } from './presented-credentials.js';
@@ -128,6 +130,7 @@ export {
   type ReleaseRecord,
 } from './releases.js';
 export { compileInputReader, type IncomingRequest } from './request-input.js';
+export { compileQueryReader, type PointedError, parametersSchema, pointedErrors } from './request-reading.js';
 export {
   compileRequestValidator,
   compileSchemaCheck,
@@ -135,4 +138,4 @@ export {
   type RequestVerdict,
   type Violation,
 } from './request-validation.js';
-export { documentedResponse, responseProblems } from './responses.js';
+export { documentedResponse, type ResponseFinding, responseFindings, responseProblems } from './responses.js';

@@ -3,13 +3,12 @@
  * template under the path the operation is served at (see `mountPathOf`). The most specific
  * template wins (`/v1/batch` before `/v1/{type}`), as in a router.
  */
-import type { JsonObject } from './json.js';
 import { mountPathOf, type OperationRef } from './operations.js';
 
 export interface MatchedOperation<Tag> {
   operation: OperationRef;
-  /** Path parameters by their spec names, percent-decoded. */
-  params: JsonObject;
+  /** Path parameters by their spec names, percent-decoded (a malformed escape kept as sent). */
+  params: Record<string, string>;
   /** What the caller attached to the operation (e.g. its API's name). */
   tag: Tag;
 }
@@ -68,5 +67,11 @@ export class OperationMatcher<Tag = undefined> {
       return { operation: route.operation, params, tag: route.tag };
     }
     return undefined;
+  }
+
+  /** The methods some operation serves at this path (upper case): what a `405` would allow. */
+  methodsAt(pathname: string): string[] {
+    const methods = this.#routes.filter((route) => route.pattern.test(pathname)).map((route) => route.method);
+    return [...new Set(methods)];
   }
 }

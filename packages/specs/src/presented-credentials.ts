@@ -36,6 +36,23 @@ export function bodyCredential(name: string, body: unknown): string | undefined 
   return typeof value === 'string' && value ? value : undefined;
 }
 
+/** A credential's place as a JSON pointer into a request read as `{ headers, query, body }`. */
+export function locationPointer(location: CredentialLocation): string {
+  const escaped = (name: string) => name.replaceAll('~', '~0').replaceAll('/', '~1');
+  switch (location.in) {
+    case 'header':
+      return `/headers/${escaped(location.name.toLowerCase())}`;
+    case 'cookie':
+      return '/headers/cookie';
+    case 'query':
+      return `/query/${escaped(location.name)}`;
+    case 'body':
+      return `/body/${escaped(location.name)}`;
+    case 'authorization':
+      return '/headers/authorization';
+  }
+}
+
 /** Where a credential travels, in words for an error message (never its value). */
 export function describeCredentialLocation(location: CredentialLocation): string {
   switch (location.in) {
@@ -74,15 +91,18 @@ function firstValue(value: unknown): string | undefined {
 function basicUsername(header: string): string | undefined {
   const match = /^Basic\s+([A-Za-z0-9+/=_-]+)\s*$/i.exec(header);
   if (!match) return undefined;
-  let binary: string;
+  const decoded = decodeBase64(match[1]!)?.replace(/[\r\n]+$/, '');
+  return decoded?.replace(/:$/, '') || undefined;
+}
+
+/** Standard or URL-safe base64, padded or not, as UTF-8 text; undefined when it is not base64. */
+function decodeBase64(text: string): string | undefined {
+  const standard = text.replaceAll('-', '+').replaceAll('_', '/').replace(/=+$/, '');
   try {
-    // base64url too, as Buffer.from(…, 'base64') reads it; atob pads what is missing.
-    binary = atob(match[1]!.replaceAll('-', '+').replaceAll('_', '/'));
+    return new TextDecoder().decode(Uint8Array.from(atob(standard), (char) => char.charCodeAt(0)));
   } catch {
     return undefined;
   }
-  const decoded = new TextDecoder().decode(Uint8Array.from(binary, (char) => char.charCodeAt(0)));
-  return decoded.replace(/[\r\n]+$/, '').replace(/:$/, '') || undefined;
 }
 
 function bearerToken(header: string): string | undefined {

@@ -7,6 +7,7 @@
 import { createAjv, type ErrorObject, type ValidateFunction, validateCarriedJson } from './ajv.js';
 import type { JsonObject, SpecObject } from './json.js';
 import type { OperationRef } from './operations.js';
+import { parametersSchema, pointedErrors } from './request-reading.js';
 
 /** A request as its operation's spec declares it, before anything is checked. */
 export interface RequestInput {
@@ -71,46 +72,19 @@ function compilerOf(ajv: ReturnType<typeof createAjv>): (schema: object) => Vali
 const compileBody = compilerOf(createAjv());
 const compileParameterObject = compilerOf(createAjv({ coerceTypes: true, useDefaults: true }));
 
-const escapePointer = (name: string) => name.replaceAll('~', '~0').replaceAll('/', '~1');
-
-/** Ajv errors as violations: `required` points at the missing member, others at the failing value. */
-function violationsOf(
+/** Ajv errors as violations of one part of the request: `required` points at the missing member, others at the failing value. */
+const violationsOf = (
   location: Violation['in'],
   errors: readonly ErrorObject[] | null | undefined,
   prefix = '',
-): Violation[] {
-  const seen = new Set<string>();
-  const result: Violation[] = [];
-  for (const error of errors ?? []) {
-    // if/then and anyOf/oneOf wrappers repeat what their inner errors say.
-    if (['if', 'anyOf', 'oneOf'].includes(error.keyword) && (errors?.length ?? 0) > 1) continue;
-    const missing = error.keyword === 'required' ? `/${escapePointer(String(error.params.missingProperty))}` : '';
-    const pointer = prefix + error.instancePath + missing;
-    const detail =
-      error.keyword === 'required'
-        ? 'is required'
-        : `${error.message ?? 'is invalid'}${error.keyword === 'enum' ? `: ${(error.params.allowedValues as unknown[]).join(', ')}` : ''}`;
-    const key = `${pointer} ${detail}`;
-    if (!seen.has(key)) result.push({ in: location, pointer, keyword: error.keyword, detail });
-    seen.add(key);
-  }
-  return result;
-}
+): Violation[] => pointedErrors(errors, prefix).map((error) => ({ in: location, ...error }));
 
 /** Validates (and coerces in place, defaults filled in) one location's parameters. */
 function compileParameters(
   location: 'path' | 'query' | 'header',
   parameters: readonly SpecObject[],
 ): (values: JsonObject) => Violation[] {
-  const declared = parameters.filter((parameter) => parameter.in === location);
-  const nameOf = (parameter: SpecObject) =>
-    location === 'header' ? String(parameter.name).toLowerCase() : String(parameter.name);
-  const schema = {
-    type: 'object',
-    properties: Object.fromEntries(declared.map((parameter) => [nameOf(parameter), parameter.schema ?? {}])),
-    required: declared.filter((parameter) => parameter.required).map(nameOf),
-  };
-  const validate = compileParameterObject(schema);
+  const validate = compileParameterObject(parametersSchema(location, parameters));
   return (values) => (validate(values) ? [] : violationsOf(location, validate.errors));
 }
 
