@@ -4,11 +4,11 @@
  * records the release (date and classified changes per API) in `packages/specs/releases.json` (the
  * docs' Changes pages read it), builds, packs every publishable package into `releases/v<version>/`,
  * and commits and tags the release (`v<version>`, with a `Trackspec-Release:` trailer that finds it
- * again in clones without tags). Publishing stays one command per tarball (README "Releasing").
+ * again in clones without tags). `--publish` then publishes the tarballs (src/publish.ts).
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { loadReleaseHistory, type ReleaseHistory, type ReleaseRecord } from '@trackspec/specs';
@@ -35,6 +35,7 @@ export function workspacePackages(root: string): WorkspacePackage[] {
   const { workspaces = [] } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { workspaces?: string[] };
   return workspaces.flatMap((pattern) => {
     const parent = join(root, pattern.replace(/\/\*$/, ''));
+    if (!existsSync(parent)) return [];
     const dirs = pattern.endsWith('/*')
       ? readdirSync(parent, { withFileTypes: true })
           .filter((entry) => entry.isDirectory())
@@ -47,6 +48,24 @@ export function workspacePackages(root: string): WorkspacePackage[] {
         return { dir, name: manifest.name, version: manifest.version, private: manifest.private === true };
       });
   });
+}
+
+/** The folder `npm run release` packs a release's tarballs into (not committed). */
+export const releaseFolder = (root: string, version: string) => join(root, 'releases', `v${version}`);
+
+/** Packs every publishable (not private) workspace package of `root` into `folder`: the tarballs' paths. */
+export function packPublishable(root: string, folder: string): string[] {
+  mkdirSync(folder, { recursive: true });
+  return workspacePackages(root)
+    .filter((pkg) => !pkg.private)
+    .map((pkg) => {
+      const output = execFileSync('npm', ['pack', pkg.dir, '--pack-destination', folder, '--json'], {
+        cwd: root,
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'inherit'],
+      });
+      return join(folder, (JSON.parse(output) as Array<{ filename: string }>)[0]!.filename);
+    });
 }
 
 /** Sets `info.version` in an API's root document, leaving the rest of the file as written. */
@@ -137,13 +156,8 @@ export async function release({ root, build = true, log = console.log }: Release
     npm(['install', '--package-lock-only', '--ignore-scripts', '--no-audit', '--no-fund']);
   if (build) npm(['run', 'build', '--if-present']);
 
-  const folder = join(root, 'releases', tag);
-  await mkdir(folder, { recursive: true });
-  const tarballs: string[] = [];
-  for (const pkg of workspacePackages(root).filter((candidate) => !candidate.private)) {
-    const output = npm(['pack', pkg.dir, '--pack-destination', folder, '--json']).toString();
-    tarballs.push(join(folder, (JSON.parse(output) as Array<{ filename: string }>)[0]!.filename));
-  }
+  const folder = releaseFolder(root, version);
+  const tarballs = packPublishable(root, folder);
 
   const summary = Object.entries(record.apis)
     .filter(([, entry]) => entry.status !== 'unchanged')
