@@ -2,17 +2,21 @@
 // tarballs installed into a fresh project outside the workspace (no workspace links; third-party
 // dependencies from the registry), and there: `trackspec-mocks` serving, `trackspec-contract` green
 // against those mocks and red (named in the JUnit report) against a mock that answers an undocumented
-// shape, a bad target file refused with a clear message, and a client example run against the mocks.
+// shape, a bad target file refused with a clear message, a client example run against the mocks, and
+// a consumer's own vitest test (fixtures/mocks-consumer/) of what its app sent through Segment's Node
+// SDK, asserted with the mocks' `received()` and `toHaveReceived`.
 import type { ChildProcess } from 'node:child_process';
-import { readFile, rm, writeFile } from 'node:fs/promises';
+import { copyFile, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { repoRoot } from '@trackspec/specs/redocly';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { packPublishable, workspacePackages } from '../src/release.js';
 import { consumerProject, install, runBin, runClientExample, startInstalledMocks } from './consumer.js';
 
+const mocksConsumer = fileURLToPath(new URL('fixtures/mocks-consumer/', import.meta.url));
 let project: string;
 let mocks: ChildProcess | undefined;
 let wrongMock: Server | undefined;
@@ -21,7 +25,9 @@ const run = (command: string, args: string[]) => runBin(project, command, args);
 
 beforeAll(async () => {
   project = await consumerProject();
-  await install(project, packPublishable(repoRoot, project));
+  // The consumer's app and its own test, with what they use from the registry.
+  for (const file of await readdir(mocksConsumer)) await copyFile(join(mocksConsumer, file), join(project, file));
+  await install(project, [...packPublishable(repoRoot, project), '@segment/analytics-node@^3.1.0', 'vitest@^5.1.2']);
 }, 300_000);
 
 afterAll(async () => {
@@ -45,6 +51,15 @@ describe('the published packages, installed from their tarballs', () => {
     ]);
     const installed = JSON.parse(await readFile(join(project, 'package.json'), 'utf8')).dependencies;
     for (const name of names) expect(installed[name]).toMatch(/^file:trackspec-/);
+  });
+
+  it("runs a consumer's own test of what its app sent: the SDK's three events found, the invalid one named", async () => {
+    const { code, output } = await runBin(project, 'vitest', ['run', '--reporter=verbose']);
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: the colours of vitest's report
+    expect(output.replace(/\x1b\[[0-9;]*m/g, '')).toMatch(
+      /✓ checkout\.test\.mjs > sends purchase_completed with its order_id/,
+    );
+    expect(code, output).toBe(0);
   });
 
   it('trackspec-mocks serves the named APIs and prints their URLs', async () => {
