@@ -8,7 +8,7 @@ import { apis, listOperations, loadBundled, loadDereferenced, loadReleaseHistory
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { documentedBaseUrl, operationSamples } from '../src/code-samples.js';
-import { changesFile, distDir, pageFile } from '../src/pages.js';
+import { changesFile, distDir, operationRoute, pageFile } from '../src/pages.js';
 import { createStaticServer } from '../src/static-server.js';
 
 const screenshots = new URL('../test-results/', import.meta.url);
@@ -64,11 +64,6 @@ async function chooseLanguage(page: Page, sample: Locator, current: string, want
   // item sits outside the viewport where no pointer can reach it (CI saw this under load). A
   // keyboard choice (Enter) leaves Redoc's menu marked open, so the next click would only close it.
   await page.getByRole('menuitem', { name: wanted, exact: true }).filter({ visible: true }).dispatchEvent('click');
-}
-
-/** Redoc 3 routes each operation to `#/<tag slug>/<operationId, lowercased>` (webhooks too). */
-function operationRoute(tag: string, operationId: string): string {
-  return `#/${tag.toLowerCase().replace(/[^a-z0-9]+/g, '-')}/${operationId.toLowerCase()}`;
 }
 
 describe.each(apis.map((api) => [api.name, api]))('%s Changes page', (name, api) => {
