@@ -85,6 +85,39 @@ describe.each(apis.map((api) => [api.name, api]))('%s Changes page', (name, api)
   });
 });
 
+// Today's main carries m1das's browser batch (`POST /v1/b`) unreleased; once a release records it,
+// the same check asserts it has left the Unreleased section.
+describe('m1das unreleased changes', () => {
+  const browserBatch = '#/paths/~1v1~1b';
+  const released = loadReleaseHistory().releases.some((release) =>
+    release.apis.m1das?.changes.some((change) => change.pointer.startsWith(browserBatch)),
+  );
+
+  it(`${released ? 'no longer lists' : 'lists'} the browser batch (/v1/b) as unreleased, on its Changes page and its reference page`, async () => {
+    const changes = await open(changesFile('m1das'));
+    const entry = changes.page.locator(`#unreleased .change[data-operation="/v1/b"]`);
+    await expect(entry.count()).resolves.toBe(released ? 0 : 1);
+    if (!released) {
+      await expect(changes.page.locator('#unreleased h2').textContent()).resolves.toMatch(
+        /^Unreleased \(since v\d+\.\d+\.\d+\)/,
+      );
+      await expect(entry.getAttribute('data-impact')).resolves.toBe('minor');
+      await expect(entry.locator('.where').textContent()).resolves.toBe(browserBatch);
+    }
+    expect(changes.problems).toEqual([]);
+    await changes.page.close();
+    const reference = await open(pageFile('m1das'));
+    await reference.page.getByRole('link', { name: 'Changes' }).first().waitFor();
+    const item = reference.page.locator(
+      '.unreleased-banner .unreleased-operation[data-operation="ingestBrowserBatch"]',
+    );
+    await expect(item.count()).resolves.toBe(released ? 0 : 1);
+    if (!released) await expect(item.locator('a').getAttribute('href')).resolves.toBe('#/batch/ingestbrowserbatch');
+    expect(reference.problems).toEqual([]);
+    await reference.page.close();
+  });
+});
+
 // One load per reference page (each inlines Redoc and its spec, 2.5 MB); each operation is then
 // reached the way a reader follows a link, by its route in the same page.
 describe.each(apis.map((api) => [api.name, api]))('%s reference page', (name, api) => {

@@ -1,137 +1,119 @@
-// The unreleased changes in the rendered docs, end to end in a real Chromium: a temporary git repository
-// holding today's registry is released (a commit with the `Trackspec-Release` trailer and no tag, as CI
-// clones see it), one operation of one API is edited, and the docs are built from it (api:diff run as a
-// process, as `npm run docs` does). The edited API's page names that operation in its banner, linked to
-// it, and its Changes page opens with the entry; an untouched API shows neither.
-import { execFile, execFileSync } from 'node:child_process';
-import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import type { AddressInfo } from 'node:net';
+// How the unreleased changes are read from api:diff's report and shown: which operations a change
+// touches (on the real m1das document), the banner and the Changes-page section, and nothing at all
+// when nothing is pending or api:diff cannot answer.
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
-import { launchChromium, openPage, watchForProblems } from '@trackspec/harness/browser';
-import { repoRoot } from '@trackspec/specs/redocly';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { changesFile, pageFile } from '../src/pages.js';
-import { createStaticServer } from '../src/static-server.js';
+import { listOperations, loadBundled } from '@trackspec/specs';
+import { describe, expect, it } from 'vitest';
+import {
+  type PendingApi,
+  type PendingChange,
+  parsePendingReport,
+  pendingFor,
+  readPendingChanges,
+} from '../src/pending-changes.js';
+import { changedOperations, unreleasedBanner, unreleasedSection } from '../src/unreleased.js';
 
-const execFileAsync = promisify(execFile);
-const buildScript = fileURLToPath(new URL('../scripts/build-docs.ts', import.meta.url));
-const bundleScript = join(repoRoot, 'packages/specs/scripts/bundle.ts');
-const tsx = (args: string[], env: NodeJS.ProcessEnv = {}) =>
-  execFileAsync(process.execPath, ['--import', 'tsx', ...args], {
-    cwd: repoRoot,
-    env: { ...process.env, REDOCLY_TELEMETRY: 'off', ...env },
-    maxBuffer: 64 * 1024 * 1024,
+const document = loadBundled('m1das');
+const idOf = (method: string, path: string) =>
+  listOperations(document).find((operation) => operation.method === method && operation.path === path)!.operationId;
+const change = (impact: PendingChange['impact'], operation: string | undefined, pointer: string): PendingChange => ({
+  impact,
+  rule: 'test-rule',
+  message: `Something \`${pointer}\` changed`,
+  pointer,
+  side: 'request',
+  ...(operation ? { operation } : {}),
+});
+const pending: PendingApi = {
+  api: 'm1das',
+  status: 'changed',
+  bump: 'minor',
+  baseVersion: '1.0.0',
+  version: '1.0.0',
+  changes: [
+    change('patch', 'POST /v1/batch', '#/paths/~1v1~1batch/post/description'),
+    change('minor', 'POST /v1/batch', '#/paths/~1v1~1batch/post/requestBody/content/application~1json/examples/x'),
+    change('minor', '/v1/b', '#/paths/~1v1~1b'),
+    change('major', 'DELETE /v1/gone', '#/paths/~1v1~1gone/delete'),
+    change('patch', undefined, '#/info/description'),
+  ],
+};
+
+describe('changedOperations', () => {
+  const operations = changedOperations(pending, document);
+
+  it('names each touched operation once, with its largest impact and its route, most affected first', () => {
+    expect(operations.map(({ label, impact, changes }) => [label, impact, changes])).toEqual([
+      ['DELETE /v1/gone', 'major', 1],
+      ['POST /v1/b', 'minor', 1],
+      ['POST /v1/batch', 'minor', 2],
+    ]);
+    const batch = operations.find((operation) => operation.label === 'POST /v1/batch')!;
+    expect(batch.operationId).toBe(idOf('post', '/v1/batch'));
+    expect(batch.route).toBe(`#/batch/${idOf('post', '/v1/batch').toLowerCase()}`);
   });
 
-// The edit: one sentence more in the description of tto's `POST /v1/alias` (operationId `alias`, tag Identity).
-const edited = { api: 'tto', file: 'specs/tto/paths/v1_alias.yaml', operationId: 'alias', label: 'POST /v1/alias' };
-const untouched = 'hellotext';
-
-let work: string;
-let origin = '';
-let browser: Browser;
-const server = { close: async () => {} };
-
-beforeAll(async () => {
-  work = await mkdtemp(join(tmpdir(), 'trackspec-docs-unreleased-'));
-  const repo = join(work, 'repo');
-  for (const path of ['specs', 'redocly.yaml', '.redocly.lint-ignore.yaml', 'packages/specs/package.json'])
-    await cp(join(repoRoot, path), join(repo, path), { recursive: true });
-  const git = (...args: string[]) => execFileSync('git', args, { cwd: repo, encoding: 'utf8' });
-  git('init', '-q', '-b', 'main');
-  git('config', 'user.name', 'Docs Test');
-  git('config', 'user.email', 'docs-test@example.com');
-  git('add', '-A');
-  git('commit', '-q', '-m', 'Release v1.0.0', '-m', 'Trackspec-Release: v1.0.0');
-
-  const file = join(repo, edited.file);
-  const text = await readFile(file, 'utf8');
-  expect(text).toMatch(/^ {2}description: >-$/m);
-  await writeFile(file, text.replace(/^ {2}description: >-$/m, '  description: >-\n    Now also documented here.'));
-
-  const bundled = join(work, 'bundled');
-  const out = join(work, 'docs');
-  await tsx([bundleScript, '--config', join(repo, 'redocly.yaml'), '--out', bundled]);
-  await tsx([buildScript, '--root', repo, '--out', out], { TRACKSPEC_BUNDLED_DIR: bundled });
-
-  const http = createStaticServer(out);
-  await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
-  origin = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
-  server.close = () => new Promise((resolve) => http.close(() => resolve()));
-  browser = await launchChromium();
-}, 300_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await server.close();
-  if (work) await rm(work, { recursive: true, force: true });
+  it('finds every operation of a path changed as a whole, and keeps one no longer in the document unlinked', () => {
+    expect(operations.find((operation) => operation.label === 'POST /v1/b')?.operationId).toBe(idOf('post', '/v1/b'));
+    expect(operations.find((operation) => operation.label === 'DELETE /v1/gone')).toEqual({
+      label: 'DELETE /v1/gone',
+      impact: 'major',
+      changes: 1,
+    });
+  });
 });
 
-async function open(path: string): Promise<{ page: Page; problems: string[] }> {
-  const page = await openPage(browser, { viewport: { width: 1400, height: 1000 } });
-  const problems = await watchForProblems(page, origin);
-  await page.goto(`${origin}/${path}`, { waitUntil: 'load' });
-  return { page, problems };
-}
-
-describe('an edit to one operation, not released yet', () => {
-  it("heads the API's page with a banner naming that operation, linked to it, with its impact", async () => {
-    const { page, problems } = await open(pageFile(edited.api));
-    const banner = page.locator('.unreleased-banner');
-    await banner.waitFor();
-    await expect(banner.getAttribute('data-since')).resolves.toBe('v1.0.0');
-    await expect(banner.textContent()).resolves.toContain('Unreleased changes since v1.0.0');
-    const items = banner.locator('.unreleased-operation');
-    await expect(
-      items.evaluateAll((nodes) => nodes.map((node) => node.getAttribute('data-operation'))),
-    ).resolves.toEqual([edited.operationId]);
-    await expect(items.first().getAttribute('data-impact')).resolves.toBe('patch');
-    await expect(items.first().textContent()).resolves.toMatch(/POST \/v1\/alias\s*patch · 1 change/i);
-    // The link leads to the operation, as a reader follows it.
-    await items.first().locator('a').click();
-    await page.waitForURL(/#\/identity\/alias$/);
-    // Redoc scrolls the operation's heading into view.
-    const heading = page.getByRole('heading', { name: 'Alias a user identity' }).first();
-    await heading.waitFor();
-    await expect
-      .poll(async () => (await heading.boundingBox())?.y ?? -1, { timeout: 60_000 })
-      .toSatisfy((y: number) => y >= 0 && y < 1000);
-    expect(problems).toEqual([]);
-    await page.close();
-  });
-
-  it('opens its Changes page with the Unreleased entry: impact, what changed and where', async () => {
-    const { page, problems } = await open(changesFile(edited.api));
-    const section = page.locator('main > section').first();
-    await expect(section.getAttribute('id')).resolves.toBe('unreleased');
-    await expect(section.locator('h2').textContent()).resolves.toMatch(/^Unreleased \(since v1\.0\.0\)/);
-    const changes = section.locator('.change');
-    await expect(changes.count()).resolves.toBe(1);
-    await expect(changes.first().getAttribute('data-impact')).resolves.toBe('patch');
-    await expect(changes.first().getAttribute('data-operation')).resolves.toBe(edited.label);
-    await expect(changes.first().locator('.where').textContent()).resolves.toBe('#/paths/~1v1~1alias/post/description');
-    await expect(changes.first().locator('.operation a').getAttribute('href')).resolves.toBe(
-      `${pageFile(edited.api)}#/identity/alias`,
+describe('the banner and the Changes section', () => {
+  it('links each operation in the banner, with its impact; is empty with nothing changed', () => {
+    const banner = unreleasedBanner('m1das', 'v1.0.0', changedOperations(pending, document));
+    expect(banner).toContain('Unreleased changes since v1.0.0');
+    expect(banner).toContain(
+      `<a href="#/batch/${idOf('post', '/v1/batch').toLowerCase()}"><code>POST /v1/batch</code></a>`,
     );
-    expect(problems).toEqual([]);
-    await page.close();
+    expect(banner).toContain('<code>DELETE /v1/gone</code> (removed)');
+    expect(banner).toContain('href="m1das-changes.html#unreleased"');
+    expect(unreleasedBanner('m1das', 'v1.0.0', [])).toBe('');
   });
 
-  it('shows nothing on an untouched API', async () => {
-    const reference = await open(pageFile(untouched));
-    await reference.page.getByRole('link', { name: 'Changes' }).first().waitFor();
-    await expect(reference.page.locator('.unreleased-banner').count()).resolves.toBe(0);
-    expect(reference.problems).toEqual([]);
-    await reference.page.close();
-    const changes = await open(changesFile(untouched));
-    await changes.page.locator('h1').waitFor();
-    await expect(changes.page.locator('.unreleased').count()).resolves.toBe(0);
-    await expect(changes.page.getByText('Unreleased').count()).resolves.toBe(0);
-    expect(changes.problems).toEqual([]);
-    await changes.page.close();
+  it('lists every change with impact, message, operation, side and pointer; is empty with nothing pending', () => {
+    const section = unreleasedSection('m1das', 'v1.0.0', pending, document);
+    expect(section).toContain('<h2>Unreleased (since v1.0.0) <span class="impact minor">minor</span></h2>');
+    expect(section.match(/<li class="change"/g)).toHaveLength(pending.changes.length);
+    expect(section).toContain('<code>#/paths/~1v1~1batch/post/description</code>');
+    expect(section).toContain(
+      `<a href="m1das.html#/batch/${idOf('post', '/v1/batch').toLowerCase()}">POST /v1/batch</a>`,
+    );
+    // The most severe first.
+    expect(section.indexOf('data-impact="major"')).toBeLessThan(section.indexOf('data-impact="patch"'));
+    expect(unreleasedSection('m1das', 'v1.0.0', undefined, document)).toBe('');
+  });
+});
+
+describe("api:diff's report", () => {
+  const base = { ref: 'v1.0.0', commit: 'a'.repeat(40), version: '1.0.0', via: 'trailer' };
+  const unchanged: PendingApi = { ...pending, api: 'tto', status: 'unchanged', bump: 'none', changes: [] };
+
+  it('gives an API its pending changes, none when unchanged or before the first release', () => {
+    const report = { base, apis: [pending, unchanged] };
+    expect(pendingFor(report, 'm1das')).toBe(pending);
+    expect(pendingFor(report, 'tto')).toBeUndefined();
+    expect(pendingFor({ base: null, apis: [pending] }, 'm1das')).toBeUndefined();
+  });
+
+  it('refuses output that is not the report, rather than showing nothing', () => {
+    expect(() => parsePendingReport('> npm banner\n{}')).toThrow(/gave no JSON/);
+    expect(() => parsePendingReport(JSON.stringify({ base, changes: [] }))).toThrow(/not the report expected/);
+    expect(parsePendingReport(JSON.stringify({ base, apis: [pending] })).apis).toEqual([pending]);
+  });
+
+  it('fails loudly when api:diff fails', async () => {
+    const notARepo = await mkdtemp(join(tmpdir(), 'trackspec-not-a-repo-'));
+    try {
+      await expect(readPendingChanges(notARepo)).rejects.toThrow(/npm run api:diff failed/);
+    } finally {
+      await rm(notARepo, { recursive: true, force: true });
+    }
   });
 });
