@@ -110,7 +110,7 @@ export function unreleasedSection(
     .join('\n        ');
   return `    <section class="unreleased" id="unreleased" data-since="${escapeHtml(since)}">
       <h2>Unreleased (since ${escapeHtml(since)}) ${pending.bump === 'none' ? '' : impactBadge(pending.bump)}</h2>
-      <p class="meta">Changed since the last release, not in any release yet (${escapeHtml(pending.status)}): found by <code>npm run api:diff</code> when these docs were built.</p>
+      <p class="meta">Changed since the last release, not in any release yet${pending.status === 'changed' ? '' : ` (the API is ${escapeHtml(pending.status)})`}: found by <code>npm run api:diff</code> when these docs were built.</p>
       <ul>
         ${list}
       </ul>
