@@ -93,13 +93,13 @@ export function unreleasedSection(
   apiName: string,
   since: string,
   pending: PendingApi | undefined,
-  document?: OpenApiDocument,
+  document: OpenApiDocument,
 ): string {
   if (!pending) return '';
   const list = [...pending.changes]
     .sort(byImpact)
     .map((change) => {
-      const target = change.operation && document ? operationsNamed(document, change.operation) : [];
+      const target = change.operation ? operationsNamed(document, change.operation) : [];
       const where = change.operation
         ? target.length === 1
           ? `<a href="${pageFile(apiName)}${escapeHtml(routeOf(target[0]!))}">${escapeHtml(change.operation)}</a>`
