@@ -17,8 +17,9 @@ const style = `
     header a { color: #bcccdc; }
     main { max-width: 60rem; margin: 2rem auto; padding: 0 1.5rem; }
     ul { list-style: none; padding: 0; display: grid; gap: 1rem; }
-    .api, .release { background: #fff; border: 1px solid #d9e2ec; border-radius: .5rem; padding: 1.2rem 1.5rem; margin-bottom: 1rem; }
-    .api h2, .release h2 { margin: 0 0 .4rem; font-size: 1.25rem; }
+    .api, .release, .unreleased { background: #fff; border: 1px solid #d9e2ec; border-radius: .5rem; padding: 1.2rem 1.5rem; margin-bottom: 1rem; }
+    .unreleased { border-color: #f0b429; background: #fffbea; }
+    .api h2, .release h2, .unreleased h2 { margin: 0 0 .4rem; font-size: 1.25rem; }
     .api a { color: #1d4ed8; text-decoration: none; }
     .api a:hover { text-decoration: underline; }
     .version { font-size: .8rem; color: #627d98; font-weight: normal; }
@@ -26,12 +27,12 @@ const style = `
     .description { margin: .3rem 0; line-height: 1.45; }
     code { font-family: ui-monospace, monospace; font-size: .9em; background: #eef2f7; padding: 0 .2em; border-radius: .2em; }
     .meta { margin: .5rem 0 0; color: #627d98; font-size: .85rem; }
-    .release ul { gap: .4rem; margin: .8rem 0 0; }
+    .release ul, .unreleased ul { gap: .4rem; margin: .8rem 0 0; }
     .impact { display: inline-block; font-size: .75rem; text-transform: uppercase; padding: 0 .4em; border-radius: .2em; background: #d9e2ec; }
     .impact.major { background: #f8d7da; color: #842029; }
     .impact.minor { background: #fff3cd; color: #664d03; }
     .impact.patch { background: #d1e7dd; color: #0f5132; }
-    .rule, .where { color: #627d98; font-size: .8rem; }`;
+    .rule, .where, .side { color: #627d98; font-size: .8rem; }`;
 
 export function pageShell(title: string, body: string): string {
   return `<!DOCTYPE html>

@@ -12,3 +12,8 @@ export function pageFile(apiName: string): string {
 export function changesFile(apiName: string): string {
   return `${apiName}-changes.html`;
 }
+
+/** Redoc 3 routes each operation to `#/<its first tag, slugged>/<operationId, lowercased>` (webhooks too). */
+export function operationRoute(tag: string, operationId: string): string {
+  return `#/${tag.toLowerCase().replace(/[^a-z0-9]+/g, '-')}/${operationId.toLowerCase()}`;
+}

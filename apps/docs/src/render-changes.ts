@@ -4,9 +4,10 @@ import { pageFile } from './pages.js';
 
 /**
  * An API's Changes page: every release that changed it (newest first), with the API's version then,
- * the release's version and date, the bump, and each classified change as `npm run api:diff` found it.
+ * the release's version and date, the bump, and each classified change as `npm run api:diff` found it;
+ * opened by `unreleased`, the section of the changes made since the last release (src/unreleased.ts), if any.
  */
-export function renderChanges(api: ApiEntry, history: ReleaseHistory): string {
+export function renderChanges(api: ApiEntry, history: ReleaseHistory, unreleased = ''): string {
   const entries = history.releases.flatMap((release) => {
     const changes = release.apis[api.name];
     return changes && changes.status !== 'unchanged' ? [{ release, changes }] : [];
@@ -35,7 +36,7 @@ export function renderChanges(api: ApiEntry, history: ReleaseHistory): string {
     <p>Current version <strong class="current-version">v${escapeHtml(api.version)}</strong>. Each release lists the changes since the one before, rated by the bump a consumer needs (major breaks clients).</p>
   </header>
   <main>
-${items || '    <p class="none">Not released yet.</p>'}
+${unreleased}${items || '    <p class="none">Not released yet.</p>'}
   </main>`;
   return pageShell(`${api.title} — changes — trackspec`, body);
 }

@@ -8,7 +8,7 @@ import { apis, listOperations, loadBundled, loadDereferenced, loadReleaseHistory
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { documentedBaseUrl, operationSamples } from '../src/code-samples.js';
-import { changesFile, distDir, pageFile } from '../src/pages.js';
+import { changesFile, distDir, operationRoute, pageFile } from '../src/pages.js';
 import { createStaticServer } from '../src/static-server.js';
 
 const screenshots = new URL('../test-results/', import.meta.url);
@@ -66,11 +66,6 @@ async function chooseLanguage(page: Page, sample: Locator, current: string, want
   await page.getByRole('menuitem', { name: wanted, exact: true }).filter({ visible: true }).dispatchEvent('click');
 }
 
-/** Redoc 3 routes each operation to `#/<tag slug>/<operationId, lowercased>` (webhooks too). */
-function operationRoute(tag: string, operationId: string): string {
-  return `#/${tag.toLowerCase().replace(/[^a-z0-9]+/g, '-')}/${operationId.toLowerCase()}`;
-}
-
 describe.each(apis.map((api) => [api.name, api]))('%s Changes page', (name, api) => {
   it('lists every release that changed the API, with its version, date and classified changes', async () => {
     const releases = loadReleaseHistory().releases.filter((release) => release.apis[name]?.status !== 'unchanged');
@@ -87,6 +82,39 @@ describe.each(apis.map((api) => [api.name, api]))('%s Changes page', (name, api)
     await page.screenshot({ path: new URL(`${name}-changes.png`, screenshots).pathname, fullPage: true });
     expect(problems).toEqual([]);
     await page.close();
+  });
+});
+
+// Today's main carries m1das's browser batch (`POST /v1/b`) unreleased; once a release records it,
+// the same check asserts it has left the Unreleased section.
+describe('m1das unreleased changes', () => {
+  const browserBatch = '#/paths/~1v1~1b';
+  const released = loadReleaseHistory().releases.some((release) =>
+    release.apis.m1das?.changes.some((change) => change.pointer.startsWith(browserBatch)),
+  );
+
+  it(`${released ? 'no longer lists' : 'lists'} the browser batch (/v1/b) as unreleased, on its Changes page and its reference page`, async () => {
+    const changes = await open(changesFile('m1das'));
+    const entry = changes.page.locator(`#unreleased .change[data-operation="/v1/b"]`);
+    await expect(entry.count()).resolves.toBe(released ? 0 : 1);
+    if (!released) {
+      await expect(changes.page.locator('#unreleased h2').textContent()).resolves.toMatch(
+        /^Unreleased \(since v\d+\.\d+\.\d+\)/,
+      );
+      await expect(entry.getAttribute('data-impact')).resolves.toBe('minor');
+      await expect(entry.locator('.where').textContent()).resolves.toBe(browserBatch);
+    }
+    expect(changes.problems).toEqual([]);
+    await changes.page.close();
+    const reference = await open(pageFile('m1das'));
+    await reference.page.getByRole('link', { name: 'Changes' }).first().waitFor();
+    const item = reference.page.locator(
+      '.unreleased-banner .unreleased-operation[data-operation="ingestBrowserBatch"]',
+    );
+    await expect(item.count()).resolves.toBe(released ? 0 : 1);
+    if (!released) await expect(item.locator('a').getAttribute('href')).resolves.toBe('#/batch/ingestbrowserbatch');
+    expect(reference.problems).toEqual([]);
+    await reference.page.close();
   });
 });
 
