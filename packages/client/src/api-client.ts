@@ -18,6 +18,7 @@ import {
   type SecuritySchemeFacts,
 } from '@trackspec/types';
 import type { Middleware } from 'openapi-fetch';
+import type { ResponseContractError } from './errors.js';
 import { type AnyRequest, withChanges } from './outgoing-request.js';
 import { type ClientInternals, type ClientOptions, createTypedClient, type TypedClient } from './typed-client.js';
 
@@ -37,6 +38,15 @@ export interface ApiClientOptions<Facts extends ApiFacts = ApiFacts, ThrowOnErro
    * here (none, when no alternative does: the API then answers 401).
    */
   credentials?: Credentials<Facts>;
+  /**
+   * Check calls against the spec, with validators compiled at build time (loaded on first use):
+   * `requests` throws `RequestContractError` before sending a request the API would refuse;
+   * `responses` raises `ResponseContractError` for an answer the spec does not document (or hands
+   * it to `onContractBreak`); `both` does both. Off by default. Registered APIs only.
+   */
+  validate?: 'requests' | 'responses' | 'both';
+  /** With `validate: 'responses'` or `'both'`: called with each breaking answer instead of throwing, and the answer returned. */
+  onContractBreak?: (error: ResponseContractError) => void;
 }
 
 /** The facts of every API this client was built with, by registry name (generated from the specs), and their shape. */
@@ -110,6 +120,32 @@ export function bearerSchemeOf(facts: ApiFacts): string {
   return schemeWhere(facts, (scheme) => scheme.type === 'http' && scheme.scheme === 'bearer');
 }
 
+/**
+ * The `validate` option: the API's validators are imported on first use (a separate module, so a
+ * client without `validate` carries none of them), then each request and answer is checked.
+ */
+function contractMiddleware(
+  api: string,
+  mode: NonNullable<ApiClientOptions['validate']>,
+  onContractBreak: ApiClientOptions['onContractBreak'],
+): Middleware {
+  let loading: ReturnType<typeof import('./validators.js').loadContractChecks> | undefined;
+  const checks = () => (loading ??= import('./validators.js').then((module) => module.loadContractChecks(api)));
+  return {
+    async onRequest({ request, schemaPath, params }) {
+      if (mode !== 'responses') await (await checks()).checkRequest(request, schemaPath, params.path ?? {});
+      return undefined;
+    },
+    async onResponse({ request, response, schemaPath }) {
+      if (mode === 'requests') return undefined;
+      const error = await (await checks()).checkResponse(request, response, schemaPath);
+      if (error && onContractBreak) onContractBreak(error);
+      else if (error) throw error;
+      return undefined;
+    },
+  };
+}
+
 // openapi-fetch serialises object query parameters as deepObject by default; OpenAPI's default for
 // a query parameter is `style: form, explode: true` (each property its own `key=value`).
 const openApiQueryStyle = { object: { style: 'form', explode: true } } as const;
@@ -146,9 +182,17 @@ export function createApiClient(
   if (!facts)
     throw new TypeError(`Unknown API "${String(api)}"; this client knows: ${Object.keys(apiFacts).join(', ')}`);
   const credentials = specCredentials(facts, options.credentials);
+  if (options.validate && typeof api !== 'string')
+    throw new TypeError('validate needs a registered API: its validators are compiled when the client is built');
+  const contract = options.validate && contractMiddleware(api as string, options.validate, options.onContractBreak);
   return createTypedClient(options, {
     querySerializer: openApiQueryStyle,
     ...internals,
-    middleware: [...(credentials ? [credentials] : []), ...(internals.middleware ?? [])],
+    // The contract checks come last: they judge the request as sent, credentials and bodies filled in.
+    middleware: [
+      ...(credentials ? [credentials] : []),
+      ...(internals.middleware ?? []),
+      ...(contract ? [contract] : []),
+    ],
   });
 }

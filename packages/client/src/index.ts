@@ -35,7 +35,15 @@ export {
 export { createRockstatClient, type RockstatClient, type RockstatPaths } from './apis/rockstat.js';
 export { createTtoClient, type TtoClient, type TtoClientOptions, type TtoPaths } from './apis/tto.js';
 export type { WithClientFilledBody } from './body-types.js';
-export { ApiError, EventRejectedError, type ProblemDetails } from './errors.js';
+export {
+  ApiError,
+  type ContractFinding,
+  type ContractViolation,
+  EventRejectedError,
+  type ProblemDetails,
+  RequestContractError,
+  ResponseContractError,
+} from './errors.js';
 export {
   backoffMs,
   createTransport,
