@@ -18,7 +18,7 @@ import {
   type SecuritySchemeFacts,
 } from '@trackspec/types';
 import type { Middleware } from 'openapi-fetch';
-import type { ResponseContractError } from './errors.js';
+import type { ResponseContractError } from './contract-errors.js';
 import { type AnyRequest, withChanges } from './outgoing-request.js';
 import { type ClientInternals, type ClientOptions, createTypedClient, type TypedClient } from './typed-client.js';
 

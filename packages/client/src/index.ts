@@ -35,15 +35,14 @@ export {
 export { createRockstatClient, type RockstatClient, type RockstatPaths } from './apis/rockstat.js';
 export { createTtoClient, type TtoClient, type TtoClientOptions, type TtoPaths } from './apis/tto.js';
 export type { WithClientFilledBody } from './body-types.js';
-export {
-  ApiError,
-  type ContractFinding,
-  type ContractViolation,
-  EventRejectedError,
-  type ProblemDetails,
+// Types only: the classes live in `@trackspec/client/validators`, so that a client without `validate` does not carry them.
+export type {
+  ContractFinding,
+  ContractViolation,
   RequestContractError,
   ResponseContractError,
-} from './errors.js';
+} from './contract-errors.js';
+export { ApiError, EventRejectedError, type ProblemDetails } from './errors.js';
 export {
   backoffMs,
   createTransport,

@@ -4,7 +4,7 @@
  * loads this entry with `import()` only when `validate` is set, so a client without it carries none
  * of it; each API's validators are a module of their own, loaded for that API only.
  */
-import { RequestContractError, ResponseContractError } from './errors.js';
+import { RequestContractError, ResponseContractError } from './contract-errors.js';
 import { validatorModules } from './generated/validators/index.js';
 import type { AnyRequest } from './outgoing-request.js';
 import type { GeneratedOperation } from './validation/generated-operation.js';
@@ -61,4 +61,9 @@ export async function loadContractChecks(api: string): Promise<ContractChecks> {
   return contractChecks((await load()).operations);
 }
 
-export { RequestContractError, ResponseContractError };
+export {
+  type ContractFinding,
+  type ContractViolation,
+  RequestContractError,
+  ResponseContractError,
+} from './contract-errors.js';

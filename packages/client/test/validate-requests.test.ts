@@ -3,7 +3,8 @@
 // anything is sent.
 import { apiNames, encodeBody } from '@trackspec/specs';
 import { describe, expect, it } from 'vitest';
-import { type ApiName, createApiClient, RequestContractError } from '../src/index.js';
+import { type ApiName, createApiClient } from '../src/index.js';
+import { RequestContractError } from '../src/validators.js';
 import { json, scriptedFetch } from './fake-fetch.js';
 import { type DerivedRequest, deriveRequests, serverVerdict } from './validate-cases.js';
 

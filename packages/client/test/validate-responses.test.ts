@@ -18,7 +18,8 @@ import {
   type SpecObject,
 } from '@trackspec/specs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ApiName, createApiClient, ResponseContractError } from '../src/index.js';
+import { type ApiName, createApiClient } from '../src/index.js';
+import { ResponseContractError } from '../src/validators.js';
 
 interface Answer {
   status: number;
