@@ -149,9 +149,12 @@ async function generate(api: string, work: string): Promise<void> {
     write: false,
     logLevel: 'silent',
     legalComments: 'none',
+    // Whitespace and syntax only: names stay readable in a stack trace.
+    minifyWhitespace: true,
+    minifySyntax: true,
   });
   const code = bundled.outputFiles[0]!.text.replace(
-    /export\s*\{\s*table\s*\};\s*$/,
+    /export\s*\{\s*table\s*\};?\s*$/,
     'export const operations: readonly GeneratedOperation[] = table;\n',
   );
   if (!code.includes('export const operations')) throw new Error(`${api}: unexpected bundle output`);

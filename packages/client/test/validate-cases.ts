@@ -30,7 +30,7 @@ export interface DerivedRequest {
 }
 
 /** A value of another JSON type than `type`. */
-const wrongTypeValue = (type: string): unknown => (type === 'string' ? 12345 : 'not-a-' + type);
+const wrongTypeValue = (type: string): unknown => (type === 'string' ? 12345 : `not-a-${type}`);
 
 /** The query as the server receives it: form style, exploded objects, every value as text. */
 function queryAsReceived(query: Record<string, unknown>): Record<string, string> {
