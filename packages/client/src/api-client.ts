@@ -27,17 +27,8 @@ export type Credentials<Facts extends ApiFacts = ApiFacts> = {
   [Scheme in keyof Facts['securitySchemes'] & string]?: string;
 };
 
-export interface ApiClientOptions<Facts extends ApiFacts = ApiFacts, ThrowOnError extends boolean = false>
-  extends ClientOptions<ThrowOnError> {
-  /**
-   * Credentials by the spec's security scheme name, each sent where its scheme says: an `apiKey`
-   * in its header, query parameter or cookie (the `Cookie` header: Node only, browsers send their
-   * own); `http` `basic` as `Authorization: Basic` of the value, given as `user-id:password`;
-   * `http` `bearer`, `oauth2` and `openIdConnect` as `Authorization: Bearer <value>`. Each
-   * operation gets the first of its security alternatives whose schemes all have a credential
-   * here (none, when no alternative does: the API then answers 401).
-   */
-  credentials?: Credentials<Facts>;
+/** The `validate` option of `createApiClient` and of the named factories built on it. */
+export interface ContractCheckOptions {
   /**
    * Check calls against the spec, with validators compiled at build time (loaded on first use):
    * `requests` throws `RequestContractError` before sending a request the API would refuse;
@@ -47,6 +38,20 @@ export interface ApiClientOptions<Facts extends ApiFacts = ApiFacts, ThrowOnErro
   validate?: 'requests' | 'responses' | 'both';
   /** With `validate: 'responses'` or `'both'`: called with each breaking answer instead of throwing, and the answer returned. */
   onContractBreak?: (error: ResponseContractError) => void;
+}
+
+export interface ApiClientOptions<Facts extends ApiFacts = ApiFacts, ThrowOnError extends boolean = false>
+  extends ClientOptions<ThrowOnError>,
+    ContractCheckOptions {
+  /**
+   * Credentials by the spec's security scheme name, each sent where its scheme says: an `apiKey`
+   * in its header, query parameter or cookie (the `Cookie` header: Node only, browsers send their
+   * own); `http` `basic` as `Authorization: Basic` of the value, given as `user-id:password`;
+   * `http` `bearer`, `oauth2` and `openIdConnect` as `Authorization: Bearer <value>`. Each
+   * operation gets the first of its security alternatives whose schemes all have a credential
+   * here (none, when no alternative does: the API then answers 401).
+   */
+  credentials?: Credentials<Facts>;
 }
 
 /** The facts of every API this client was built with, by registry name (generated from the specs), and their shape. */
@@ -126,8 +131,8 @@ export function bearerSchemeOf(facts: ApiFacts): string {
  */
 function contractMiddleware(
   api: string,
-  mode: NonNullable<ApiClientOptions['validate']>,
-  onContractBreak: ApiClientOptions['onContractBreak'],
+  mode: NonNullable<ContractCheckOptions['validate']>,
+  onContractBreak: ContractCheckOptions['onContractBreak'],
 ): Middleware {
   let loading: ReturnType<typeof import('./validators.js').loadContractChecks> | undefined;
   const checks = () => (loading ??= import('./validators.js').then((module) => module.loadContractChecks(api)));
@@ -182,9 +187,11 @@ export function createApiClient(
   if (!facts)
     throw new TypeError(`Unknown API "${String(api)}"; this client knows: ${Object.keys(apiFacts).join(', ')}`);
   const credentials = specCredentials(facts, options.credentials);
-  if (options.validate && typeof api !== 'string')
+  // The named factories pass a registered API's facts: they have its validators too.
+  const registered = Object.keys(apiFacts).find((name) => (apiFacts as Record<string, ApiFacts>)[name] === facts);
+  if (options.validate && !registered)
     throw new TypeError('validate needs a registered API: its validators are compiled when the client is built');
-  const contract = options.validate && contractMiddleware(api as string, options.validate, options.onContractBreak);
+  const contract = options.validate && contractMiddleware(registered!, options.validate, options.onContractBreak);
   return createTypedClient(options, {
     querySerializer: openApiQueryStyle,
     ...internals,

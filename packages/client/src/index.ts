@@ -5,6 +5,7 @@ export {
   type ApiName,
   type ApiPaths,
   apiFacts,
+  type ContractCheckOptions,
   type Credentials,
   createApiClient,
   type OperationFacts,

@@ -3,7 +3,7 @@
 // anything is sent.
 import { apiNames, encodeBody } from '@trackspec/specs';
 import { describe, expect, it } from 'vitest';
-import { type ApiName, createApiClient } from '../src/index.js';
+import { type ApiName, createApiClient, createDitoClient, type DitoEvent } from '../src/index.js';
 import { RequestContractError } from '../src/validators.js';
 import { json, scriptedFetch } from './fake-fetch.js';
 import { type DerivedRequest, deriveRequests, serverVerdict } from './validate-cases.js';
@@ -75,5 +75,30 @@ describe.each(apiNames.map((api) => [api]))('%s: requests checked against the sp
     expect(contractError).toMatchObject(server.valid ? {} : { status: server.status });
     expect(sorted(contractError.violations)).toEqual(sorted(server.valid ? [] : server.violations));
     expect(recorder.requests).toHaveLength(0);
+  });
+});
+
+describe('the named factories', () => {
+  it('check the request as sent, with the fields the factory fills (Dito: form, key, signature, carried JSON)', async () => {
+    const recorder = scriptedFetch(json(200, {}));
+    const dito = createDitoClient({
+      baseUrl: 'http://127.0.0.1:9',
+      apiKey: 'SUA_API_KEY',
+      secret: 'SUA_SECRET_KEY',
+      validate: 'requests',
+      fetch: recorder.fetch,
+    });
+    const call = (event: Record<string, unknown>) =>
+      dito.POST('/users/{id}', { params: { path: { id: 'u1' } }, body: { event: event as DitoEvent } });
+    await call({ action: 'comprou' });
+    expect(recorder.requests).toHaveLength(1);
+    await expect(call({ revenue: 10 })).rejects.toMatchObject({
+      name: 'RequestContractError',
+      operation: 'trackUser',
+      in: 'body',
+      pointer: '/event/action',
+      keyword: 'required',
+    });
+    expect(recorder.requests).toHaveLength(1);
   });
 });
