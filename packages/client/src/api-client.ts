@@ -18,6 +18,7 @@ import {
   type SecuritySchemeFacts,
 } from '@trackspec/types';
 import type { Middleware } from 'openapi-fetch';
+import type { ResponseContractError } from './contract-errors.js';
 import { type AnyRequest, withChanges } from './outgoing-request.js';
 import { type ClientInternals, type ClientOptions, createTypedClient, type TypedClient } from './typed-client.js';
 
@@ -26,8 +27,22 @@ export type Credentials<Facts extends ApiFacts = ApiFacts> = {
   [Scheme in keyof Facts['securitySchemes'] & string]?: string;
 };
 
+/** The `validate` option of `createApiClient` and of the named factories built on it. */
+export interface ContractCheckOptions {
+  /**
+   * Check calls against the spec, with validators compiled at build time (loaded on first use):
+   * `requests` throws `RequestContractError` before sending a request the API would refuse;
+   * `responses` raises `ResponseContractError` for an answer the spec does not document (or hands
+   * it to `onContractBreak`); `both` does both. Off by default. Registered APIs only.
+   */
+  validate?: 'requests' | 'responses' | 'both';
+  /** With `validate: 'responses'` or `'both'`: called with each breaking answer instead of throwing, and the answer returned. */
+  onContractBreak?: (error: ResponseContractError) => void;
+}
+
 export interface ApiClientOptions<Facts extends ApiFacts = ApiFacts, ThrowOnError extends boolean = false>
-  extends ClientOptions<ThrowOnError> {
+  extends ClientOptions<ThrowOnError>,
+    ContractCheckOptions {
   /**
    * Credentials by the spec's security scheme name, each sent where its scheme says: an `apiKey`
    * in its header, query parameter or cookie (the `Cookie` header: Node only, browsers send their
@@ -110,6 +125,32 @@ export function bearerSchemeOf(facts: ApiFacts): string {
   return schemeWhere(facts, (scheme) => scheme.type === 'http' && scheme.scheme === 'bearer');
 }
 
+/**
+ * The `validate` option: the API's validators are imported on first use (a separate module, so a
+ * client without `validate` carries none of them), then each request and answer is checked.
+ */
+function contractMiddleware(
+  api: string,
+  mode: NonNullable<ContractCheckOptions['validate']>,
+  onContractBreak: ContractCheckOptions['onContractBreak'],
+): Middleware {
+  let loading: ReturnType<typeof import('./validators.js').loadContractChecks> | undefined;
+  const checks = () => (loading ??= import('./validators.js').then((module) => module.loadContractChecks(api)));
+  return {
+    async onRequest({ request, schemaPath, params }) {
+      if (mode !== 'responses') await (await checks()).checkRequest(request, schemaPath, params.path ?? {});
+      return undefined;
+    },
+    async onResponse({ request, response, schemaPath }) {
+      if (mode === 'requests') return undefined;
+      const error = await (await checks()).checkResponse(request, response, schemaPath);
+      if (error && onContractBreak) onContractBreak(error);
+      else if (error) throw error;
+      return undefined;
+    },
+  };
+}
+
 // openapi-fetch serialises object query parameters as deepObject by default; OpenAPI's default for
 // a query parameter is `style: form, explode: true` (each property its own `key=value`).
 const openApiQueryStyle = { object: { style: 'form', explode: true } } as const;
@@ -146,9 +187,19 @@ export function createApiClient(
   if (!facts)
     throw new TypeError(`Unknown API "${String(api)}"; this client knows: ${Object.keys(apiFacts).join(', ')}`);
   const credentials = specCredentials(facts, options.credentials);
+  // The named factories pass a registered API's facts: they have its validators too.
+  const registered = Object.keys(apiFacts).find((name) => (apiFacts as Record<string, ApiFacts>)[name] === facts);
+  if (options.validate && !registered)
+    throw new TypeError('validate needs a registered API: its validators are compiled when the client is built');
+  const contract = options.validate && contractMiddleware(registered!, options.validate, options.onContractBreak);
   return createTypedClient(options, {
     querySerializer: openApiQueryStyle,
     ...internals,
-    middleware: [...(credentials ? [credentials] : []), ...(internals.middleware ?? [])],
+    // The contract checks come last: they judge the request as sent, credentials and bodies filled in.
+    middleware: [
+      ...(credentials ? [credentials] : []),
+      ...(internals.middleware ?? []),
+      ...(contract ? [contract] : []),
+    ],
   });
 }

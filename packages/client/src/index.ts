@@ -5,6 +5,7 @@ export {
   type ApiName,
   type ApiPaths,
   apiFacts,
+  type ContractCheckOptions,
   type Credentials,
   createApiClient,
   type OperationFacts,
@@ -35,6 +36,13 @@ export {
 export { createRockstatClient, type RockstatClient, type RockstatPaths } from './apis/rockstat.js';
 export { createTtoClient, type TtoClient, type TtoClientOptions, type TtoPaths } from './apis/tto.js';
 export type { WithClientFilledBody } from './body-types.js';
+// Types only: the classes live in `@trackspec/client/validators`, so that a client without `validate` does not carry them.
+export type {
+  ContractFinding,
+  ContractViolation,
+  RequestContractError,
+  ResponseContractError,
+} from './contract-errors.js';
 export { ApiError, EventRejectedError, type ProblemDetails } from './errors.js';
 export {
   backoffMs,

@@ -111,7 +111,8 @@ describe('a fresh project that installs the tarballs', () => {
     );
     await writeFile(
       join(project, 'src/example.ts'),
-      `import { createHellotextClient, createAnalytics, ApiError } from '@trackspec/client';
+      `import { createApiClient, createHellotextClient, createAnalytics, ApiError } from '@trackspec/client';
+import { RequestContractError } from '@trackspec/client/validators';
 declare const process: { argv: string[] }; // the consumer has no @types/node
 const [hellotextUrl, m1dasUrl] = process.argv.slice(2) as [string, string];
 const hellotext = createHellotextClient({ baseUrl: hellotextUrl, token: 'ALK_example' });
@@ -123,13 +124,20 @@ const analytics = createAnalytics({ baseUrl: m1dasUrl, writeKey: 'keyId:keySecre
 analytics.track({ event: 'order_completed', userId: 'user_123', properties: { order_id: 'ORD-456', total: 99.99 } });
 analytics.identify({ userId: 'user_123', traits: { email: 'user@example.com' } });
 const flushed = await analytics.closeAndFlush();
-console.log(JSON.stringify({ state, unauthorized: unauthorized.error instanceof ApiError ? unauthorized.error.status : 'none', flushed }));
+// validate: the packed validators, loaded on demand; a valid call passes both checks (Prism answers from the spec).
+const checked = createApiClient('hellotext', { baseUrl: hellotextUrl, credentials: { bearerToken: 'ALK_example' }, validate: 'both' });
+const passed = await checked.POST('/v1/attribution/events', { body: { action: 'product.purchased', profile: 'PROFILE_ID' } });
+const refused = await checked.POST('/v1/attribution/events', { body: { profile: 'PROFILE_ID' } as never }).catch((error: unknown) => error);
+const validated = { passed: passed.response.ok, refused: refused instanceof RequestContractError ? \`\${refused.in} \${refused.pointer} \${refused.keyword}\` : String(refused) };
+console.log(JSON.stringify({ state, unauthorized: unauthorized.error instanceof ApiError ? unauthorized.error.status : 'none', flushed, validated }));
 `,
     );
     await writeFile(
       join(project, 'src/require.cts'),
       `import client = require('@trackspec/client');
+import validators = require('@trackspec/client/validators');
 console.log(typeof client.createM1dasClient, typeof client.createDitoClient);
+validators.loadContractChecks('dito').then((checks) => console.log(typeof checks.checkRequest));
 `,
     );
     // Every TypeScript example of the README must compile against the published package too.
@@ -152,9 +160,14 @@ console.log(typeof client.createM1dasClient, typeof client.createDitoClient);
       mocks.urls.hellotext!,
       mocks.urls.m1das!,
     ]);
-    expect(JSON.parse(esm.stdout)).toEqual({ state: 'ok', unauthorized: 401, flushed: { sent: 2, failed: 0 } });
+    expect(JSON.parse(esm.stdout)).toEqual({
+      state: 'ok',
+      unauthorized: 401,
+      flushed: { sent: 2, failed: 0 },
+      validated: { passed: true, refused: 'body /action required' },
+    });
     const cjs = await run(process.execPath, [join(project, 'dist/require.cjs')]);
-    expect(cjs.stdout.trim()).toBe('function function');
+    expect(cjs.stdout.trim()).toBe('function function\nfunction');
     // A hang bound, like the other tests that install from tarballs (an install and a compile beside a whole npm test).
   }, 300_000);
 });

@@ -138,4 +138,17 @@ export {
   type RequestVerdict,
   type Violation,
 } from './request-validation.js';
-export { documentedResponse, type ResponseFinding, responseFindings, responseProblems } from './responses.js';
+export {
+  type BodyCheck,
+  compileRequestVerdict,
+  type RequestChecks,
+  type SchemaCheck,
+  type VerdictOperation,
+} from './request-verdict.js';
+export {
+  documentedResponse,
+  type ResponseFinding,
+  responseFindings,
+  responseProblems,
+  type SchemaCompiler,
+} from './responses.js';

@@ -1,7 +1,16 @@
 /** Checking an HTTP answer against the operation that documents it (status, media type, headers, body schema). */
-import type { Ajv2020 } from 'ajv/dist/2020.js';
+import type { ErrorObject } from 'ajv/dist/2020.js';
 import type { SpecObject } from './json.js';
 import { pointedErrors } from './request-reading.js';
+
+/**
+ * What the response checks need of Ajv: an `Ajv2020` instance, or precompiled checks (the client's
+ * standalone validators) behind the same two calls.
+ */
+export interface SchemaCompiler {
+  compile(schema: SpecObject): { (data: unknown): boolean; errors?: readonly ErrorObject[] | null };
+  errorsText(errors?: readonly ErrorObject[] | null, options?: { dataVar?: string }): string;
+}
 
 /** The documented response for a status: exact code, then `4XX`-style range, then `default`. */
 export function documentedResponse(
@@ -45,7 +54,7 @@ function headerFindings(
   status: number,
   declared: Record<string, SpecObject>,
   headers: Record<string, string>,
-  ajv: Ajv2020,
+  ajv: SchemaCompiler,
 ): ResponseFinding[] {
   const findings: ResponseFinding[] = [];
   for (const [name, header] of Object.entries(declared)) {
@@ -80,7 +89,7 @@ function headerFindings(
 export function responseFindings(
   operation: SpecObject,
   answer: { status: number; mediaType: string; body: unknown; headers?: Record<string, string> },
-  ajv: Ajv2020,
+  ajv: SchemaCompiler,
 ): ResponseFinding[] {
   const documented = documentedResponse(operation, answer.status);
   if (!documented)
@@ -130,7 +139,7 @@ export function responseFindings(
 export function responseProblems(
   operation: SpecObject,
   answer: { status: number; mediaType: string; body: unknown; headers?: Record<string, string> },
-  ajv: Ajv2020,
+  ajv: SchemaCompiler,
 ): string[] {
   return [...new Set(responseFindings(operation, answer, ajv).map((finding) => finding.message))];
 }

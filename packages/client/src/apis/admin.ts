@@ -1,10 +1,11 @@
 import { type admin, apiFacts } from '@trackspec/types';
-import { bearerSchemeOf, createApiClient } from '../api-client.js';
+import { bearerSchemeOf, type ContractCheckOptions, createApiClient } from '../api-client.js';
 import type { BearerClientOptions, TypedClient } from '../typed-client.js';
 
 export type AdminPaths = admin.paths;
 /** `token`: the admin bearer token from the server's config. */
-export type AdminClientOptions<ThrowOnError extends boolean = false> = BearerClientOptions<ThrowOnError>;
+export type AdminClientOptions<ThrowOnError extends boolean = false> = BearerClientOptions<ThrowOnError> &
+  ContractCheckOptions;
 export type AdminClient<ThrowOnError extends boolean = false> = TypedClient<AdminPaths, ThrowOnError>;
 
 /**

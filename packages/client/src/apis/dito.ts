@@ -1,5 +1,5 @@
 import { apiFacts, type dito, signatureOf } from '@trackspec/types';
-import { createApiClient } from '../api-client.js';
+import { type ContractCheckOptions, createApiClient } from '../api-client.js';
 import type { WithClientFilledBody } from '../body-types.js';
 import { formFieldsCredential } from '../credentials.js';
 import type { ClientOptions, TypedClient } from '../typed-client.js';
@@ -12,7 +12,9 @@ type FilledFields = 'platform_api_key' | 'sha1_signature' | 'id_type' | 'network
 /** Dito's paths with credentials filled by the client, and `event` given as an object (or its JSON string). */
 export type DitoPaths = WithClientFilledBody<dito.paths, FilledFields, { event: DitoEvent | string }>;
 
-export interface DitoClientOptions<ThrowOnError extends boolean = false> extends ClientOptions<ThrowOnError> {
+export interface DitoClientOptions<ThrowOnError extends boolean = false>
+  extends ClientOptions<ThrowOnError>,
+    ContractCheckOptions {
   /** The application's API key (`platform_api_key`). */
   apiKey: string;
   /** The application's SECRET_KEY; the client sends its lowercase hex SHA-1 as `sha1_signature`, never the secret. */

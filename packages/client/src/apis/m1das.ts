@@ -1,12 +1,14 @@
 import { apiFacts, type m1das } from '@trackspec/types';
-import { createApiClient, type SecuritySchemeFacts, schemeWhere } from '../api-client.js';
+import { type ContractCheckOptions, createApiClient, type SecuritySchemeFacts, schemeWhere } from '../api-client.js';
 import type { ClientOptions, TypedClient } from '../typed-client.js';
 
 export type M1dasPaths = m1das.paths;
 export type M1dasEvent = m1das.components['schemas']['Event'];
 export type M1dasBatchEvent = m1das.components['schemas']['BatchEvent'];
 
-export interface M1dasClientOptions<ThrowOnError extends boolean = false> extends ClientOptions<ThrowOnError> {
+export interface M1dasClientOptions<ThrowOnError extends boolean = false>
+  extends ClientOptions<ThrowOnError>,
+    ContractCheckOptions {
   /** The write key (`keyId:keySecret`). */
   writeKey: string;
   /**

@@ -1,5 +1,5 @@
 import type { rockstat } from '@trackspec/types';
-import { createApiClient } from '../api-client.js';
+import { type ContractCheckOptions, createApiClient } from '../api-client.js';
 import type { ClientOptions, TypedClient } from '../typed-client.js';
 
 export type RockstatPaths = rockstat.paths;
@@ -11,7 +11,7 @@ export type RockstatClient<ThrowOnError extends boolean = false> = TypedClient<R
  * default; pass a urlencoded `Content-Type` header to send a form.
  */
 export function createRockstatClient<ThrowOnError extends boolean = false>(
-  options: ClientOptions<ThrowOnError>,
+  options: ClientOptions<ThrowOnError> & ContractCheckOptions,
 ): RockstatClient<ThrowOnError> {
   return createApiClient('rockstat', options);
 }

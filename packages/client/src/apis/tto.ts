@@ -1,5 +1,5 @@
 import { apiFacts, type tto } from '@trackspec/types';
-import { createApiClient } from '../api-client.js';
+import { type ContractCheckOptions, createApiClient } from '../api-client.js';
 import type { WithClientFilledBody } from '../body-types.js';
 import { bodyCredential } from '../credentials.js';
 import type { ClientOptions, TypedClient } from '../typed-client.js';
@@ -7,7 +7,9 @@ import type { ClientOptions, TypedClient } from '../typed-client.js';
 /** TTO's paths with `api_key` filled by the client (optional for callers). */
 export type TtoPaths = WithClientFilledBody<tto.paths, 'api_key'>;
 
-export interface TtoClientOptions<ThrowOnError extends boolean = false> extends ClientOptions<ThrowOnError> {
+export interface TtoClientOptions<ThrowOnError extends boolean = false>
+  extends ClientOptions<ThrowOnError>,
+    ContractCheckOptions {
   /** The project API key: sent as `api_key` in the JSON body (track, identify, alias) or the query (settings). */
   apiKey: string;
 }

@@ -1,0 +1,168 @@
+/**
+ * Requests derived from the specs, as the contract suite derives them (never a hand-kept list): each
+ * named example, and breaks of the first example of each media type (a required member dropped, a
+ * member of the wrong type, a required member of the JSON a string carries dropped), an undeclared
+ * media type, a required query parameter left out. The expected verdict is the server's own
+ * (`compileRequestValidator`) on the request as the server would read it.
+ */
+import {
+  asReceived,
+  compileQueryReader,
+  compileRequestValidator,
+  exampleRequests,
+  type JsonObject,
+  listOperations,
+  loadDereferenced,
+  type OperationRef,
+  type RequestVerdict,
+  type SpecObject,
+} from '@trackspec/specs';
+
+export interface DerivedRequest {
+  operation: OperationRef;
+  name: string;
+  pathParams: Record<string, unknown>;
+  query: Record<string, unknown>;
+  mediaType?: string;
+  body?: unknown;
+  /** A violation the break must produce, when it is a break. */
+  expected?: { in: string; pointer: string; keyword: string };
+}
+
+/** A value of another JSON type than `type`. */
+const wrongTypeValue = (type: string): unknown => (type === 'string' ? 12345 : `not-a-${type}`);
+
+/** The query as the server receives it: form style, exploded objects, every value as text. */
+function queryAsReceived(query: Record<string, unknown>): Record<string, string> {
+  const raw: Record<string, string> = {};
+  for (const [name, value] of Object.entries(query)) {
+    if (value && typeof value === 'object') for (const [key, inner] of Object.entries(value)) raw[key] = String(inner);
+    else if (value !== undefined) raw[name] = String(value);
+  }
+  return raw;
+}
+
+/** The server's verdict on a derived request. */
+export function serverVerdict(request: DerivedRequest): RequestVerdict {
+  const { operation } = request;
+  return compileRequestValidator(operation)({
+    params: Object.fromEntries(Object.entries(request.pathParams).map(([name, value]) => [name, String(value)])),
+    query: compileQueryReader(operation.parameters)(queryAsReceived(request.query)),
+    headers: {},
+    mediaType: request.mediaType,
+    body: request.mediaType ? asReceived(request.mediaType, request.body) : undefined,
+    bodySent: request.body !== undefined,
+  });
+}
+
+function bodyBreaks(base: DerivedRequest, schema: SpecObject): DerivedRequest[] {
+  const body = base.body as JsonObject;
+  const breaks: DerivedRequest[] = [];
+  // The members an `allOf` adds are members too (TTO's bodies are a base event and their own part).
+  const parts = [schema, ...((schema.allOf ?? []) as SpecObject[])];
+  const properties = Object.assign({}, ...parts.map((part) => part.properties ?? {})) as Record<string, SpecObject>;
+  for (const name of new Set(parts.flatMap((part) => (part.required ?? []) as string[]))) {
+    if (!(name in body)) continue;
+    const { [name]: _dropped, ...rest } = body;
+    breaks.push({
+      ...base,
+      name: `missing /${name}`,
+      body: rest,
+      expected: { in: 'body', pointer: `/${name}`, keyword: 'required' },
+    });
+  }
+  for (const [name, property] of Object.entries(properties)) {
+    if (!(name in body) || typeof property.type !== 'string') continue;
+    if (property.contentSchema) {
+      // The JSON a string carries (Dito's event): a required member of it dropped.
+      const carried = typeof body[name] === 'string' ? JSON.parse(body[name] as string) : body[name];
+      const first = ((property.contentSchema.required ?? []) as string[]).find((member) => member in carried);
+      if (!first) continue;
+      const { [first]: _dropped, ...rest } = carried as JsonObject;
+      breaks.push({
+        ...base,
+        name: `missing /${name}/${first} in its JSON`,
+        body: { ...body, [name]: JSON.stringify(rest) },
+        expected: { in: 'body', pointer: `/${name}/${first}`, keyword: 'required' },
+      });
+      continue;
+    }
+    // A form sends every value as text: no member of it can have another type.
+    if (base.mediaType === 'application/x-www-form-urlencoded') continue;
+    breaks.push({
+      ...base,
+      name: `/${name} not a ${property.type}`,
+      body: { ...body, [name]: wrongTypeValue(property.type) },
+      expected: { in: 'body', pointer: `/${name}`, keyword: 'type' },
+    });
+  }
+  return breaks;
+}
+
+/** A value that breaks a parameter's schema, and the keyword that refuses it (parameters travel as text). */
+function parameterBreak(schema: SpecObject, location: string): { value: string; keyword: string } | undefined {
+  if (schema.enum) return { value: 'not-in-the-enum', keyword: 'enum' };
+  if (['integer', 'number', 'boolean'].includes(schema.type)) return { value: `not-a-${schema.type}`, keyword: 'type' };
+  if (schema.format === 'date-time') return { value: 'not-a-date-time', keyword: 'format' };
+  if (schema.pattern) return { value: '~', keyword: 'pattern' };
+  if (schema.minLength && location === 'query') return { value: '', keyword: 'minLength' };
+  return undefined;
+}
+
+export function deriveRequests(api: string): DerivedRequest[] {
+  const requests: DerivedRequest[] = [];
+  for (const operation of listOperations(loadDereferenced(api)).filter((candidate) => candidate.source === 'paths')) {
+    const examples = exampleRequests(operation);
+    for (const example of examples)
+      requests.push({
+        operation,
+        ...example,
+        name: `example ${example.name ?? 'parameters'} (${example.mediaType ?? 'no body'})`,
+      });
+    const seen = new Set<string>();
+    for (const example of examples) {
+      if (!example.mediaType || seen.has(example.mediaType)) continue;
+      seen.add(example.mediaType);
+      const base = { operation, ...example, name: '' };
+      if (example.schema && example.body && typeof example.body === 'object' && !Array.isArray(example.body))
+        requests.push(...bodyBreaks(base, example.schema));
+      const undeclared = ['application/xml', 'text/csv'].find(
+        (type) => !(type in (operation.requestBody?.content ?? {})),
+      )!;
+      requests.push({
+        ...base,
+        name: `undeclared media type ${undeclared}`,
+        mediaType: undeclared,
+        body: '<x/>',
+        expected: { in: 'header', pointer: '/content-type', keyword: 'mediaType' },
+      });
+    }
+    const example = examples[0]!;
+    for (const parameter of operation.parameters.filter((candidate) => ['path', 'query'].includes(candidate.in))) {
+      const broken = parameterBreak(parameter.schema ?? {}, parameter.in);
+      if (!broken) continue;
+      const place = parameter.in === 'path' ? 'pathParams' : 'query';
+      requests.push({
+        operation,
+        ...example,
+        [place]: { ...example[place], [parameter.name]: broken.value },
+        name: `${parameter.in} parameter ${parameter.name} = ${JSON.stringify(broken.value)}`,
+        expected: { in: parameter.in, pointer: `/${parameter.name}`, keyword: broken.keyword },
+      });
+    }
+    for (const parameter of operation.parameters.filter(
+      (candidate) => candidate.in === 'query' && candidate.required,
+    )) {
+      const { [parameter.name]: _dropped, ...query } = example.query;
+      requests.push({
+        operation,
+        ...example,
+        query,
+        name: `missing query parameter ${parameter.name}`,
+        expected: { in: 'query', pointer: `/${parameter.name}`, keyword: 'required' },
+      });
+    }
+  }
+  // As the contract suite does: a break counts only when the server's verdict confirms it (a form sends 12345 as text).
+  return requests.filter((request) => !request.expected || !serverVerdict(request).valid);
+}
