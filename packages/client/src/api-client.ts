@@ -38,6 +38,31 @@ export interface ContractCheckOptions {
   validate?: 'requests' | 'responses' | 'both';
   /** With `validate: 'responses'` or `'both'`: called with each breaking answer instead of throwing, and the answer returned. */
   onContractBreak?: (error: ResponseContractError) => void;
+  /**
+   * The validators module, for bundled apps: `import * as validators from '@trackspec/client/validators'`.
+   * Without it the client imports `@trackspec/client/validators` at run time by name, which Node
+   * resolves; a bundler does not follow that import (so a client without `validate` never carries
+   * the validators), and a bundled app that sets `validate` passes the module here.
+   */
+  validators?: Pick<typeof import('./validators.js'), 'loadContractChecks'>;
+}
+
+/**
+ * The validators entry, named by a variable: bundlers follow `import()` of a literal (esbuild without
+ * code splitting inlines it, 56 kB gzipped of every API's validators), never of an expression.
+ */
+const validatorsEntry = '@trackspec/client/validators';
+
+async function importValidators(): Promise<Pick<typeof import('./validators.js'), 'loadContractChecks'>> {
+  try {
+    return await import(/* webpackIgnore: true */ /* @vite-ignore */ validatorsEntry);
+  } catch (error) {
+    throw new Error(
+      `validate: ${validatorsEntry} could not be imported (${(error as Error).message}); in a bundled app, pass it: ` +
+        `createApiClient(api, { validate, validators: await import('${validatorsEntry}') })`,
+      { cause: error },
+    );
+  }
 }
 
 export interface ApiClientOptions<Facts extends ApiFacts = ApiFacts, ThrowOnError extends boolean = false>
@@ -132,10 +157,13 @@ export function bearerSchemeOf(facts: ApiFacts): string {
 function contractMiddleware(
   api: string,
   mode: NonNullable<ContractCheckOptions['validate']>,
-  onContractBreak: ContractCheckOptions['onContractBreak'],
+  { onContractBreak, validators }: ContractCheckOptions,
 ): Middleware {
   let loading: ReturnType<typeof import('./validators.js').loadContractChecks> | undefined;
-  const checks = () => (loading ??= import('./validators.js').then((module) => module.loadContractChecks(api)));
+  const checks = () =>
+    (loading ??= (validators ? Promise.resolve(validators) : importValidators()).then((module) =>
+      module.loadContractChecks(api),
+    ));
   return {
     async onRequest({ request, schemaPath, params }) {
       if (mode !== 'responses') await (await checks()).checkRequest(request, schemaPath, params.path ?? {});
@@ -191,7 +219,7 @@ export function createApiClient(
   const registered = Object.keys(apiFacts).find((name) => (apiFacts as Record<string, ApiFacts>)[name] === facts);
   if (options.validate && !registered)
     throw new TypeError('validate needs a registered API: its validators are compiled when the client is built');
-  const contract = options.validate && contractMiddleware(registered!, options.validate, options.onContractBreak);
+  const contract = options.validate && contractMiddleware(registered!, options.validate, options);
   return createTypedClient(options, {
     querySerializer: openApiQueryStyle,
     ...internals,

@@ -2,6 +2,17 @@
  * The errors of the `validate` option, in a module of their own: only the validators' chunk needs
  * them, so a client without `validate` does not carry them (bundlers split at `import()`).
  */
+/**
+ * `instanceof` by a registered symbol, not by class identity: the client imports its validators by
+ * package name at run time, which may load another copy of this module (ESM beside CommonJS, or a
+ * bundled app's copy beside the package's), and an error from one copy must still be an instance of
+ * the class a caller imported from the other.
+ */
+const requestBrand = Symbol.for('@trackspec/client:RequestContractError');
+const responseBrand = Symbol.for('@trackspec/client:ResponseContractError');
+const branded = (value: unknown, brand: symbol) =>
+  typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[brand] === true;
+
 /** One way a request breaks its operation's spec: where (`in` and a JSON pointer into it), which keyword, why. */
 export interface ContractViolation {
   in: 'body' | 'query' | 'path' | 'header';
@@ -16,6 +27,10 @@ export interface ContractViolation {
  * failing field); `in`, `pointer` and `keyword` are the first one's.
  */
 export class RequestContractError extends Error {
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return branded(value, requestBrand);
+  }
+  readonly [requestBrand] = true;
   override readonly name = 'RequestContractError';
   readonly in: ContractViolation['in'];
   readonly pointer: string;
@@ -49,6 +64,10 @@ export interface ContractFinding {
 
 /** An answer that breaks the spec, caught by `validate: 'responses'`: thrown, or handed to `onContractBreak`. */
 export class ResponseContractError extends Error {
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return branded(value, responseBrand);
+  }
+  readonly [responseBrand] = true;
   override readonly name = 'ResponseContractError';
   readonly status: number;
 
