@@ -16,4 +16,7 @@ it('one mutation per class, on every API, is caught by the contract suite', asyn
       report.outcomes.filter((outcome) => outcome.mutation === mutation.name && outcome.verdict === 'caught').length,
       `${mutation.name} is caught on some API`,
     ).toBeGreaterThan(0);
-}, 240_000);
+  // CPU-bound (31 runs of the contract suite against a real server through the proxy): 29 s alone on
+  // 2 cores; 226 s and, on the next Node line, past 240 s beside the rest of a CI `npm test`, where
+  // it finished its report at the bound. Its own, larger hang bound, as the reliability fuzz slice has.
+}, 600_000);
