@@ -166,7 +166,10 @@ function contractMiddleware(
     ));
   return {
     async onRequest({ request, schemaPath, params }) {
-      if (mode !== 'responses') await (await checks()).checkRequest(request, schemaPath, params.path ?? {});
+      // Loaded before the request goes out, in every mode: a first load (an API's validators, slow on
+      // a busy machine) must not run inside the attempt's timeout, which also bounds reading the answer.
+      const loaded = await checks();
+      if (mode !== 'responses') await loaded.checkRequest(request, schemaPath, params.path ?? {});
       return undefined;
     },
     async onResponse({ request, response, schemaPath }) {

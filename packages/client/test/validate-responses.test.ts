@@ -19,6 +19,7 @@ import {
 } from '@trackspec/specs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ApiName, createApiClient } from '../src/index.js';
+import * as validators from '../src/validators.js';
 import { ResponseContractError } from '../src/validators.js';
 
 interface Answer {
@@ -158,4 +159,26 @@ it('finds a documented answer with a required member in every API', () => {
     ),
   );
   expect(apisWithOne).toEqual(apiNames);
+});
+
+it("loads the validators before the request goes out, never inside the attempt's timeout", async () => {
+  // A first load slower than the attempt's timeout (as on a busy machine): the answer is still judged.
+  const api = 'hellotext';
+  const operation = listOperations(loadDereferenced(api)).find((candidate) => candidate.source === 'paths')!;
+  answer = { status: undocumentedStatus(operation), headers: { 'content-type': 'application/json' }, body: '{}' };
+  const slowValidators = {
+    loadContractChecks: async (name: string) => {
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      return validators.loadContractChecks(name);
+    },
+  };
+  const error = await callOf(api, operation, {
+    validate: 'responses',
+    validators: slowValidators,
+    timeoutMs: 100,
+  }).then(
+    () => undefined,
+    (thrown: unknown) => thrown,
+  );
+  expect(error).toBeInstanceOf(ResponseContractError);
 });
