@@ -52,12 +52,22 @@ function lingerAfterAnswer(request: IncomingMessage, limits: LingeringCloseLimit
   let answerFlushed = false;
   // Its own timers, not the socket's timeout: the HTTP parser reads the socket out of JavaScript's sight.
   const deadline = setTimeout(() => close(), limits.timeMs).unref();
-  const idle = setTimeout(() => close(), limits.idleTimeoutMs).unref();
+  const idle = setTimeout(() => closeUnlessHeard(), limits.idleTimeoutMs).unref();
   const close = () => {
     clearTimeout(deadline);
     clearTimeout(idle);
     lingering.delete(socket);
     socket.destroy();
+  };
+  // A loop that was itself stalled (a busy machine, a long task) runs its expired timers before it
+  // reads the bytes that came in meanwhile: the client was not idle, we were. So the idle verdict
+  // waits for this turn's reading (setImmediate runs after the poll phase); a byte read there
+  // re-arms the timer (`idle.refresh()` in the data listener) instead.
+  const closeUnlessHeard = () => {
+    const heardBefore = discarded;
+    setImmediate(() => {
+      if (discarded === heardBefore) close();
+    });
   };
   const closeWhenDone = () => {
     if (bodyEnded && answerFlushed) close();

@@ -3,11 +3,17 @@
  * refused before its body was read gets the answer, but one that stalls, trickles or sends without
  * end does not keep its socket past the idle timeout, the total time or the byte bound.
  */
+import type { AddressInfo } from 'node:net';
 import { connect, type Socket } from 'node:net';
 import { type ServerProcess, startServerProcess } from '@trackspec/harness';
+import Fastify from 'fastify';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { registerLingeringClose } from '../src/lingering-close.js';
 
-const limits = { timeMs: 6_000, idleTimeoutMs: 300, maxBytes: 4 * 1024 * 1024 };
+// The idle timeout leaves the trickling client (a byte per 100 ms) 900 ms of its own scheduling
+// delay on a busy machine before a silence is real; the lingering time leaves the stalled client
+// the three writes it may take to learn of the close (below).
+const limits = { timeMs: 10_000, idleTimeoutMs: 1_000, maxBytes: 4 * 1024 * 1024 };
 let server: ServerProcess;
 beforeAll(async () => {
   server = await startServerProcess({ config: { lingeringClose: limits } });
@@ -22,8 +28,8 @@ interface RawConnection {
 }
 
 /** A raw connection that sends a request head announcing a 100 MB body to tto's track (limit 1 MiB) and a first piece. */
-async function refusedUpload(): Promise<RawConnection> {
-  const { hostname, port } = new URL(server.origin);
+async function refusedUpload(origin = server.origin, path = '/tto/v1/track'): Promise<RawConnection> {
+  const { hostname, port } = new URL(origin);
   // Half-open allowed: the server's FIN after its answer does not end our sending, as a client mid-upload.
   const socket = connect({ host: hostname, port: Number(port), allowHalfOpen: true });
   await new Promise((resolve) => socket.once('connect', resolve));
@@ -32,7 +38,7 @@ async function refusedUpload(): Promise<RawConnection> {
   socket.on('error', () => undefined); // a write after the server closed: EPIPE, expected once a bound is passed
   const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
   socket.write(
-    `POST /tto/v1/track HTTP/1.1\r\nhost: ${hostname}\r\ncontent-type: application/json\r\ncontent-length: 100000000\r\n\r\n`,
+    `POST ${path} HTTP/1.1\r\nhost: ${hostname}\r\ncontent-type: application/json\r\ncontent-length: 100000000\r\n\r\n`,
   );
   socket.write(Buffer.alloc(64 * 1024, 'a'));
   return { socket, received: () => text, closed };
@@ -49,7 +55,8 @@ describe('a refused client cannot hold its socket', () => {
     await answered413(connection);
     const stalledAt = Date.now();
     // TCP tells a silent peer nothing of a close: the client learns of it (a reset) when it next
-    // writes. So it writes a byte after each silence of twice the idle timeout, until that happens.
+    // writes. So it writes a byte after each silence of twice the idle timeout, until that happens:
+    // the first write after the close draws the reset, a later one fails on it, so up to three.
     let open = true;
     void connection.closed.then(() => (open = false));
     while (open) {
@@ -94,5 +101,41 @@ describe('a refused client cannot hold its socket', () => {
     // Closed with bytes still coming, the connection is reset, which may cost the client the answer
     // it had not read yet: the price of the bound, as with nginx. What matters is that it ends.
     expect(sent).toBeLessThan(100_000_000);
+  });
+});
+
+describe('a stall of the server itself', () => {
+  it('does not count as the client being idle: bytes that came while the loop was blocked keep the socket', async () => {
+    // In-process, so the test can block the very loop that runs the lingering close.
+    const idleTimeoutMs = 200;
+    const app = Fastify({ bodyLimit: 1024 });
+    registerLingeringClose(app, { timeMs: 60_000, idleTimeoutMs, maxBytes: 4 * 1024 * 1024 });
+    app.post('/upload', async () => ({}));
+    let serverSide: Socket | undefined;
+    app.server.on('connection', (socket: Socket) => (serverSide = socket));
+    await app.listen({ host: '127.0.0.1', port: 0 });
+    const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
+    try {
+      const connection = await refusedUpload(
+        `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`,
+        '/upload',
+      );
+      await answered413(connection);
+      for (let stall = 1; stall <= 3; stall++) {
+        // The byte is in the server's receive buffer before the loop stalls past the idle timeout.
+        connection.socket.write('a');
+        const until = Date.now() + 3 * idleTimeoutMs;
+        while (Date.now() < until) {
+          // busy, as under a long synchronous task: no timer runs, nothing is read
+        }
+        // One turn runs the expired idle timer, then reads the byte; the next sees the verdict.
+        await nextTurn();
+        await nextTurn();
+        expect(serverSide?.destroyed, `closed after stall ${stall}`).toBe(false);
+      }
+      connection.socket.destroy();
+    } finally {
+      await app.close();
+    }
   });
 });
