@@ -112,10 +112,10 @@ export async function startRecordingFront(options: {
     response.end(method === 'HEAD' ? undefined : text);
   }
 
-  // Node's 5 s default closes an idle kept-alive connection about when a client's pool (undici:
-  // the server's hint less 2 s) may pick it for the next request, and under load the two cross: the
-  // client gets ECONNRESET for a request the mock never read. The collector's Fastify keeps 72 s,
-  // beyond the gaps in a test run; the mock does the same.
+  // Node's 5 s default closes an idle kept-alive connection soon after a client's pool (undici: the
+  // server's hint less 2 s) stops reusing it; a client whose process waits for a core misses that
+  // moment, sends on the closing connection and gets ECONNRESET for a request the mock never read.
+  // The collector's Fastify keeps 72 s, beyond the gaps in a test run; the mock does the same.
   server.keepAliveTimeout = 72_000;
   server.listen(options.port, options.host);
   await new Promise<void>((resolve, reject) => {

@@ -55,6 +55,8 @@ export async function startRoundRobinProxy(upstreams: readonly string[]): Promis
     });
     upstream.end(body);
   });
+  // As the replicas behind it (Fastify: 72 s), not Node's 5 s, which a busy client's pool crosses (ECONNRESET).
+  server.keepAliveTimeout = 72_000;
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {

@@ -150,6 +150,9 @@ export async function startMutatingProxy(server: {
       else response.destroy();
     }
   });
+  // As the server it stands for (Fastify: 72 s): with Node's 5 s, a suite's pool, idle past its
+  // 3 s share of the hint while its process waits for a core, sends on a connection being closed (ECONNRESET).
+  proxy.keepAliveTimeout = 72_000;
   await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
   const { port } = proxy.address() as AddressInfo;
 
