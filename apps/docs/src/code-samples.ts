@@ -33,6 +33,27 @@ export interface OperationSamples {
   variables: Array<{ name: string; scheme: string }>;
 }
 
+/**
+ * How a folder of TypeScript samples (each `<name>.ts`, beside a `package.json` of `"type": "module"`)
+ * is compiled to check them: as strictly as a careful consumer's project, into `dist/`.
+ */
+export const samplesTsconfig = {
+  compilerOptions: {
+    target: 'es2022',
+    module: 'nodenext',
+    moduleResolution: 'nodenext',
+    strict: true,
+    exactOptionalPropertyTypes: true,
+    noUncheckedIndexedAccess: true,
+    types: ['node'],
+    // The samples are what is checked; the client's declaration files are checked by its own build.
+    // Checking them again made the compile 3x slower (over 120 s beside a whole CI run).
+    skipLibCheck: true,
+    outDir: 'dist',
+  },
+  include: ['*.ts'],
+};
+
 /** `M1DAS_WRITE_KEY_HEADER` for the m1das scheme `writeKeyHeader`. */
 export function credentialVariable(api: string, scheme: string): string {
   const words = `${api}_${scheme}`.replace(/([a-z0-9])([A-Z])/g, '$1_$2');

@@ -8,6 +8,7 @@ import { copyFile, mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { samplesTsconfig } from '@trackspec/docs/code-samples';
 import { type OldRelease, releaseToolsEnv } from './old-release.js';
 import type { CaseOutcome, CompatTarget, RunOutcome } from './old-suite.js';
 
@@ -21,22 +22,6 @@ interface OldSample {
 }
 
 const firstLines = (text: string, count = 6) => text.trim().split('\n').slice(0, count).join('\n');
-
-/** The samples' compiler settings: as strict as the docs' own sample test. */
-const tsconfig = {
-  compilerOptions: {
-    target: 'es2022',
-    module: 'nodenext',
-    moduleResolution: 'nodenext',
-    strict: true,
-    exactOptionalPropertyTypes: true,
-    noUncheckedIndexedAccess: true,
-    types: ['node'],
-    skipLibCheck: true,
-    outDir: 'dist',
-  },
-  include: ['*.ts'],
-};
 
 export async function runOldSamples(old: OldRelease, target: CompatTarget): Promise<RunOutcome> {
   const what = `${old.release.tag}'s code samples against ${target.name}`;
@@ -62,7 +47,7 @@ export async function runOldSamples(old: OldRelease, target: CompatTarget): Prom
   }
 
   await writeFile(join(folder, 'package.json'), '{ "type": "module", "private": true }\n');
-  await writeFile(join(folder, 'tsconfig.json'), JSON.stringify(tsconfig, null, 2));
+  await writeFile(join(folder, 'tsconfig.json'), JSON.stringify(samplesTsconfig, null, 2));
   for (const sample of samples) await writeFile(join(folder, `${sample.file}.ts`), sample.typescript);
   const tsc = join(old.dir, 'node_modules', 'typescript', 'bin', 'tsc');
   const compiled = await execFileAsync(process.execPath, [tsc, '-p', folder], { cwd: folder }).then(
