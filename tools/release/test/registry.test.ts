@@ -179,7 +179,9 @@ describe('releases through a registry (a throw-away Verdaccio)', () => {
     ]);
     expect(output).toContain('Published v1.0.0: 5 packages.');
     expect(await onRegistry('@trackspec/client')).toEqual({ versions: ['1.0.0'], 'dist-tags': { latest: '1.0.0' } });
-  });
+    // Seven npm processes (whoami, the check, five publishes), each CPU-bound: 60 s beside a CI
+    // `npm test`, past 120 s when the machine's load doubled. A hang bound, as the v2.0.0 test's.
+  }, 600_000);
 
   it('installs @trackspec/client@^1 and @trackspec/mocks from the registry; an example runs against trackspec-mocks', async () => {
     await install(consumer, ['@trackspec/client@^1', '@trackspec/mocks'], npmEnv(noLogin));
@@ -209,7 +211,9 @@ describe('releases through a registry (a throw-away Verdaccio)', () => {
       await exited;
     }
     expect(await typecheck()).toEqual({ code: 0, output: '' });
-  });
+    // An npm install (third-party packages from npm's registry), Prism, Node and tsc: 29 s beside a CI
+    // `npm test`, past 120 s when the machine's load doubled. A hang bound, as the v2.0.0 test's.
+  }, 600_000);
 
   it('releases a breaking v2.0.0 and publishes it with the same command, after checking the registry first', async () => {
     const edit = async (path: string, from: string, to: string) => {
