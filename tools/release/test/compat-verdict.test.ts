@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { RunOutcome } from '../src/compat/old-suite.js';
 import { compatVerdict } from '../src/compat/verdict.js';
 
+const against = "today's server and mocks";
 const release = { commit: 'a'.repeat(40), tag: 'v1.0.0', version: '1.0.0', via: 'trailer' as const };
 const passing: RunOutcome = {
   what: "v1.0.0's contract suite against server",
@@ -25,13 +26,16 @@ const breaking: RunOutcome = {
 
 describe('compat verdict', () => {
   it('passes when every old case passes, whatever is declared', () => {
-    const verdict = compatVerdict({ release, runs: [passing], declared: 'none', rated: 'none' });
+    const verdict = compatVerdict({ release, runs: [passing], declared: 'none', rated: 'none', against });
     expect(verdict.ok).toBe(true);
     expect(verdict.lines).toContain("✓ v1.0.0's contract suite against server: 2 passed, 0 failed");
+    expect(verdict.lines.at(-1)).toBe(
+      "compat: passes: every consumer of v1.0.0 still works against today's server and mocks.",
+    );
   });
 
   it('fails a break in a release declared minor, naming the case, and says the rules missed it', () => {
-    const verdict = compatVerdict({ release, runs: [breaking], declared: 'minor', rated: 'minor' });
+    const verdict = compatVerdict({ release, runs: [breaking], declared: 'minor', rated: 'minor', against });
     expect(verdict.ok).toBe(false);
     const text = verdict.lines.join('\n');
     expect(text).toContain('hellotext POST /v1/attribution/events: example TrackBySession → 2xx');
@@ -43,27 +47,27 @@ describe('compat verdict', () => {
   });
 
   it('fails a break the rules rated major but no changeset declares', () => {
-    const verdict = compatVerdict({ release, runs: [breaking], declared: 'none', rated: 'major' });
+    const verdict = compatVerdict({ release, runs: [breaking], declared: 'none', rated: 'major', against });
     expect(verdict.ok).toBe(false);
     expect(verdict.lines.join('\n')).not.toContain('missed');
   });
 
   it('passes a break in a release declared major, still listing it', () => {
-    const verdict = compatVerdict({ release, runs: [breaking], declared: 'major', rated: 'major' });
+    const verdict = compatVerdict({ release, runs: [breaking], declared: 'major', rated: 'major', against });
     expect(verdict.ok).toBe(true);
     expect(verdict.lines.join('\n')).toContain('example TrackBySession → 2xx');
   });
 
   it('fails a run that could not be made, even in a major release', () => {
     const broken: RunOutcome = { what: "v1.0.0's code samples against server", cases: [], error: 'tsx: not found' };
-    const verdict = compatVerdict({ release, runs: [passing, broken], declared: 'major', rated: 'major' });
+    const verdict = compatVerdict({ release, runs: [passing, broken], declared: 'major', rated: 'major', against });
     expect(verdict.ok).toBe(false);
     expect(verdict.lines.join('\n')).toContain('did not run: tsx: not found');
   });
 
   it('says when a release had no samples, and notes a major rating no consumer felt', () => {
     const none: RunOutcome = { what: "v1.0.0's code samples against server", cases: [] };
-    const verdict = compatVerdict({ release, runs: [passing, none], declared: 'major', rated: 'major' });
+    const verdict = compatVerdict({ release, runs: [passing, none], declared: 'major', rated: 'major', against });
     expect(verdict.ok).toBe(true);
     expect(verdict.lines).toContain("- v1.0.0's code samples against server: none (the release has none)");
     expect(verdict.lines.join('\n')).toContain('yet no case of v1.0.0');

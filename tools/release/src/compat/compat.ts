@@ -79,6 +79,7 @@ export async function runCompat(options: CompatOptions): Promise<CompatResult | 
   }
 
   const [comparison, planned] = await Promise.all([compareWith(root, release), plannedReleases(root)]);
-  const verdict = compatVerdict({ release, runs, declared: declaredBump(planned), rated: comparison.needed });
+  const against = `today's ${targets.join(' and ')}`;
+  const verdict = compatVerdict({ release, runs, declared: declaredBump(planned), rated: comparison.needed, against });
   return { release, runs, verdict };
 }

@@ -14,6 +14,8 @@ export interface CompatInput {
   declared: Bump;
   /** The bump `api:diff` rates the changes since the release. */
   rated: Bump;
+  /** What today's side was, e.g. `today's server and mocks`. */
+  against: string;
 }
 
 export interface CompatVerdict {
@@ -21,7 +23,7 @@ export interface CompatVerdict {
   lines: string[];
 }
 
-export function compatVerdict({ release, runs, declared, rated }: CompatInput): CompatVerdict {
+export function compatVerdict({ release, runs, declared, rated, against }: CompatInput): CompatVerdict {
   const lines: string[] = [];
   const broken = runs.flatMap((run) =>
     run.cases.filter((outcome) => !outcome.passed).map((outcome) => ({ run: run.what, ...outcome })),
@@ -46,7 +48,7 @@ export function compatVerdict({ release, runs, declared, rated }: CompatInput): 
     return { ok: false, lines };
   }
   if (broken.length === 0) {
-    lines.push(`compat: passes: every consumer of ${release.tag} still works against today's server and mocks.`);
+    lines.push(`compat: passes: every consumer of ${release.tag} still works against ${against}.`);
     if (rated === 'major')
       lines.push(`(api:diff rated a major change, yet no case of ${release.tag}'s consumers noticed it.)`);
     return { ok: true, lines };
