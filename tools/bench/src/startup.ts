@@ -8,8 +8,8 @@
  * check only that it ends by itself). Also the production start-up on a database that already holds
  * STARTUP_STORED_EVENTS events (default 1,000,000; the dedupe window is rebuilt from the log), and the
  * target of ≤ 1 s to ready on an empty one. The database with events is filled once per bench run,
- * through the server as clients fill it (100-event batches over 10 connections: about 15–40 s for a
- * million on the reference machine). Build first (`npm run build`).
+ * through the server as clients fill it (100-event batches over 10 connections), and the bench prints
+ * how long that took. Build first (`npm run build`).
  */
 import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
