@@ -14,7 +14,8 @@ import { answerUnreadableRequest, registerErrorHandling } from './error-handling
 import { handlerFactoryOf } from './handlers/index.js';
 import { createSnowflake } from './ids/snowflake.js';
 import { registerLingeringClose } from './lingering-close.js';
-import { countingStore, instrumentRequests, type Metrics } from './metrics.js';
+import type { Metrics } from './metrics.js';
+import { countingStore, instrumentRequests } from './metrics-hooks.js';
 import { mountApi } from './openapi/router.js';
 import { urlRedactor } from './redact.js';
 import { Sources } from './sources.js';

@@ -7,9 +7,11 @@
  */
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { apiNames, createAjv, defaultBasePath, defaultMaxBodyBytes, type ErrorObject } from '@trackspec/specs';
+import { apiNames, compileCheck, defaultBasePath, type ErrorObject } from '@trackspec/specs';
 import { parse } from 'yaml';
-import configSchema from './config.schema.json' with { type: 'json' };
+import type configSchema from './config.schema.json';
+import { configCheckOptions, schemaForRegistry } from './config-schema.js';
+import { precompiledChecks } from './generated/validators/index.js';
 import type { LingeringCloseLimits } from './lingering-close.js';
 import type { MetricsConfig } from './metrics.js';
 import type { PostgresStoreOptions } from './storage/postgres/connect.js';
@@ -87,22 +89,10 @@ const secretMembers = new Set(['keys', 'secret', 'adminToken', 'settings', 'post
 
 type JsonSchema = Record<string, unknown>;
 
-/** The schema with the registry's API names filled in, so that a new API needs no schema edit. */
-function schemaForRegistry(): JsonSchema {
-  const schema = structuredClone(configSchema) as unknown as {
-    properties: { basePaths: { propertyNames: JsonSchema }; defaultBodyLimit: JsonSchema };
-    $defs: { source: { properties: { api: JsonSchema } } };
-  };
-  schema.$defs.source.properties.api.enum = [...apiNames];
-  schema.properties.basePaths.propertyNames.enum = [...apiNames];
-  schema.properties.defaultBodyLimit.default = defaultMaxBodyBytes;
-  return schema as unknown as JsonSchema;
-}
-
-let validator: ReturnType<ReturnType<typeof createAjv>['compile']> | undefined;
+let validator: ReturnType<typeof compileCheck> | undefined;
 function validate(data: unknown): readonly ErrorObject[] {
-  // One error at a time (the first), with defaults filled in and the failing schema at hand for the message.
-  validator ??= createAjv({ allErrors: false, useDefaults: true, verbose: true }).compile(schemaForRegistry());
+  // Precompiled at build time (scripts/generate-validators.ts) unless the registry differs from the build's.
+  validator ??= compileCheck(configCheckOptions, schemaForRegistry(), precompiledChecks);
   return validator(data) ? [] : (validator.errors ?? []);
 }
 

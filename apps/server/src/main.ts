@@ -15,7 +15,7 @@ import { basePath, ConfigError, loadConfig } from './config.js';
 import { openStore } from './open-store.js';
 import { messageOf } from './storage/error-message.js';
 import { StoreUnavailableError } from './storage/event-store.js';
-import { isPostgresUrl, redactUrl } from './storage/postgres/connect.js';
+import { isPostgresUrl, redactUrl } from './storage/postgres/url.js';
 
 /** Ends a start-up that cannot succeed: one line, no stack trace, exit code 1. */
 function fail(what: string, why: string): never {
@@ -67,12 +67,13 @@ const { store, config } = await openStore(loaded, (message) => logStore(message)
 });
 // The app (Fastify, the specs, the handlers) only once config and database are good: a start-up that
 // fails on either has not paid for loading it.
-const [{ buildApp }, { createMetrics, listenMetrics }, { registerDrain }] = await Promise.all([
+// Prometheus (prom-client) only when the config asks for metrics.
+const [{ buildApp }, metricsModule, { registerDrain }] = await Promise.all([
   import('./app.js'),
-  import('./metrics.js'),
+  config.metrics ? import('./metrics.js') : undefined,
   import('./shutdown.js'),
 ]);
-const metrics = config.metrics && createMetrics(store);
+const metrics = config.metrics && metricsModule?.createMetrics(store);
 const { app } = await buildApp({ config, store, metrics, logger: { level: process.env.LOG_LEVEL ?? 'info' } });
 logStore = (message) => app.log.warn(message);
 const drain = registerDrain(app);
@@ -84,7 +85,7 @@ try {
   await store.close().catch(() => undefined);
   fail('listen', `cannot listen on ${config.host}:${config.port}: ${messageOf(error)}`);
 }
-const metricsListener = metrics && config.metrics && (await listenMetrics(metrics, config.metrics));
+const metricsListener = metrics && config.metrics && (await metricsModule?.listenMetrics(metrics, config.metrics));
 const { port } = app.server.address() as { port: number }; // the real one when the config says 0
 const origin = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
 const database = isPostgresUrl(config.database)

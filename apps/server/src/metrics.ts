@@ -3,7 +3,7 @@
  * loopback, and port; absent: no metrics), never on the public port: an operator scrapes it from the
  * host or a private network, and the specs stay the whole public surface.
  *
- * - requests by API, operationId and status, and their duration (`instrumentRequests`, one
+ * - requests by API, operationId and status, and their duration (`instrumentRequests` in metrics-hooks.ts, one
  *   onResponse hook on the app; the router labels each operation's route);
  * - events accepted, deduplicated (from the store's append results) and rejected (a 4xx answer to
  *   an ingest API's operation: one per request, whatever it held) by API (`countingStore`);
@@ -11,17 +11,9 @@
  *   restarts, dedupe window fill (its StoreStatus, read when scraped);
  * - Node's process metrics (prom-client's defaults).
  */
-import Fastify, { type FastifyInstance, type FastifyPluginAsync } from 'fastify';
+import Fastify, { type FastifyPluginAsync } from 'fastify';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import type { EventStore } from './storage/event-store.js';
-
-declare module 'fastify' {
-  interface FastifyContextConfig {
-    /** Set by the router on every operation's route. */
-    api?: string;
-    operationId?: string;
-  }
-}
 
 export interface MetricsConfig {
   host: string;
@@ -115,35 +107,6 @@ export function createMetrics(store: EventStore): Metrics {
     },
   });
   return metrics;
-}
-
-/** Counts every answered operation by API, operationId and status, and an ingest API's 4xx as a rejected event. */
-export function instrumentRequests(app: FastifyInstance, metrics: Metrics): void {
-  app.addHook('onResponse', async (request, reply) => {
-    const { api, operationId } = request.routeOptions.config;
-    if (!api || !operationId) return; // not an operation (the docs, an unknown path)
-    metrics.requests.inc({ api, operation: operationId, status: String(reply.statusCode) });
-    metrics.requestSeconds.observe({ api, operation: operationId }, reply.elapsedTime / 1000);
-    if (api !== 'admin' && reply.statusCode >= 400 && reply.statusCode < 500)
-      metrics.events.inc({ api, outcome: 'rejected' });
-  });
-}
-
-/** The store as the handlers see it, counting each appended event accepted or deduplicated by API. */
-export function countingStore(store: EventStore, metrics: Metrics): EventStore {
-  return {
-    async append(events) {
-      const results = await store.append(events);
-      results.forEach(({ duplicate }, index) => {
-        metrics.events.inc({ api: events[index]!.api, outcome: duplicate ? 'deduplicated' : 'accepted' });
-      });
-      return results;
-    },
-    list: (filter) => store.list(filter),
-    get: (id) => store.get(id),
-    ping: () => store.ping(),
-    close: () => store.close(),
-  };
 }
 
 /** `GET /metrics`: the registry in Prometheus' text format. */

@@ -6,7 +6,7 @@
 import type { ServerConfig } from './config.js';
 import { messageOf } from './storage/error-message.js';
 import { type EventStore, StoreUnavailableError } from './storage/event-store.js';
-import { isPostgresUrl, openPostgresStore } from './storage/postgres/connect.js';
+import { isPostgresUrl } from './storage/postgres/url.js';
 import { openSqliteStore } from './storage/sqlite/event-store.js';
 
 export interface OpenedStore {
@@ -25,6 +25,8 @@ export async function openStore(config: ServerConfig, log: (message: string) => 
     return { store, config };
   }
   // Whatever stops PostgreSQL from opening (refused, TLS, auth, no free worker id) is the database's fault.
+  // The driver (pg) only for PostgreSQL.
+  const { openPostgresStore } = await import('./storage/postgres/connect.js');
   const store = await openPostgresStore(config.database, { ...config.postgres, log }).catch((error: unknown) => {
     throw new StoreUnavailableError(messageOf(error), { cause: error });
   });

@@ -3,10 +3,10 @@
 // anything is sent.
 import { apiNames, encodeBody } from '@trackspec/specs';
 import { describe, expect, it } from 'vitest';
+import { type DerivedRequest, deriveRequests, serverVerdict } from '../../specs/test/request-cases.js';
 import { type ApiName, createApiClient, createDitoClient, type DitoEvent } from '../src/index.js';
 import { RequestContractError } from '../src/validators.js';
 import { json, scriptedFetch } from './fake-fetch.js';
-import { type DerivedRequest, deriveRequests, serverVerdict } from './validate-cases.js';
 
 const sorted = <T>(items: readonly T[]) => [...items].map((item) => JSON.stringify(item)).sort();
 

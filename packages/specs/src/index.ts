@@ -115,6 +115,12 @@ export {
   operationUrl,
 } from './outgoing-request.js';
 export {
+  type CheckOptions,
+  compileCheck,
+  type PrecompiledChecks,
+  precompiledKey,
+} from './precompiled.js';
+export {
   bodyCredential,
   describeCredentialLocation,
   locationPointer,
@@ -136,6 +142,8 @@ export {
   compileSchemaCheck,
   type RequestInput,
   type RequestVerdict,
+  requestCheckOptions,
+  requestCheckSchemas,
   type Violation,
 } from './request-validation.js';
 export {

@@ -1,12 +1,15 @@
 /**
  * `npm run bench:startup -w @trackspec/bench`: the server's start-up time (spawn to the listening
- * banner) and resident memory at rest (2 s after start, no traffic), for the production build
+ * banner, and spawn to ready: the first 200 from `/readyz`, which waits for the dedupe window's rebuild
+ * from the log) and resident memory at rest (2 s after start, no traffic), for the production build
  * (`node dist/main.js`) against the same source run through tsx (`node --import tsx src/main.ts`),
  * alternating the two, a few runs each; and how long a start-up that cannot succeed (a config without
  * its admin token) takes to end, against the promise that it ends at once (≤ 5 s; the start-up tests
  * check only that it ends by itself). Also the production start-up on a database that already holds
  * STARTUP_STORED_EVENTS events (default 1,000,000; the dedupe window is rebuilt from the log), and the
- * target of ≤ 1 s on an empty one. Build first (`npm run build`).
+ * target of ≤ 1 s to ready on an empty one. The database with events is filled once per bench run,
+ * through the server as clients fill it (100-event batches over 10 connections), and the bench prints
+ * how long that took. Build first (`npm run build`).
  */
 import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -52,7 +55,9 @@ async function databaseWithEvents(count: number): Promise<{ path: string; remove
   return { path, remove: () => rm(work, { recursive: true, force: true }) };
 }
 
+const fillStarted = performance.now();
 const full = await databaseWithEvents(storedEvents);
+const fillSeconds = (performance.now() - fillStarted) / 1000;
 const variants: Record<string, { args: readonly string[]; database?: string }> = {
   'node dist/main.js': { args: ['dist/main.js'] },
   [`node dist/main.js, ${storedEvents.toLocaleString('en')} events stored`]: {
@@ -68,7 +73,7 @@ async function measure({
 }: {
   args: readonly string[];
   database?: string;
-}): Promise<{ startMs: number; rssMiB: number }> {
+}): Promise<{ startMs: number; readyMs: number; rssMiB: number }> {
   const work = await mkdtemp(join(tmpdir(), 'trackspec-startup-'));
   const demo = parse(await readFile(join(serverDir, 'demo.config.yaml'), 'utf8')) as Record<string, unknown>;
   const config = join(work, 'config.json');
@@ -87,6 +92,9 @@ async function measure({
       if (output.includes('trackspec server on')) resolve(performance.now() - started);
     }),
   );
+  const origin = /trackspec server on (\S+)/.exec(output)![1]!;
+  while (!(await fetch(`${origin}/readyz`).then((response) => response.ok))) await sleep(5);
+  const readyMs = performance.now() - started;
   await sleep(2000);
   const status = await readFile(`/proc/${child.pid}/status`, 'utf8');
   const rssMiB = Number(/^VmRSS:\s+(\d+) kB/m.exec(status)![1]) / 1024;
@@ -94,10 +102,10 @@ async function measure({
   child.kill('SIGTERM');
   await exited;
   await rm(work, { recursive: true, force: true });
-  return { startMs, rssMiB };
+  return { startMs, readyMs, rssMiB };
 }
 
-const results = new Map<string, Array<{ startMs: number; rssMiB: number }>>(
+const results = new Map<string, Array<{ startMs: number; readyMs: number; rssMiB: number }>>(
   Object.keys(variants).map((name) => [name, []]),
 );
 for (let run = 0; run < runs; run++)
@@ -125,17 +133,20 @@ for (let run = 0; run < runs; run++) refused.push(await measureRefused());
 
 const median = (values: number[]) => values.sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 console.log(`Node ${process.version}, ${runs} runs each, alternating; median (min–max)`);
+console.log(`database of ${storedEvents.toLocaleString('en')} events filled in ${fillSeconds.toFixed(1)} s`);
 for (const [name, samples] of results) {
   const start = samples.map((sample) => sample.startMs);
+  const ready = samples.map((sample) => sample.readyMs);
   const rss = samples.map((sample) => sample.rssMiB);
   console.log(
-    `${name.padEnd(32)} start-up ${median(start).toFixed(0)} ms (${Math.min(...start).toFixed(0)}–${Math.max(...start).toFixed(0)}), ` +
+    `${name.padEnd(32)} listening ${median(start).toFixed(0)} ms (${Math.min(...start).toFixed(0)}–${Math.max(...start).toFixed(0)}), ` +
+      `ready ${median(ready).toFixed(0)} ms (${Math.min(...ready).toFixed(0)}–${Math.max(...ready).toFixed(0)}), ` +
       `RSS at rest ${median(rss).toFixed(1)} MiB (${Math.min(...rss).toFixed(1)}–${Math.max(...rss).toFixed(1)})`,
   );
 }
-const emptyStart = median(results.get('node dist/main.js')!.map((sample) => sample.startMs));
+const emptyReady = median(results.get('node dist/main.js')!.map((sample) => sample.readyMs));
 console.log(
-  `${'target: empty database ≤ 1000 ms'.padEnd(32)} ${emptyStart.toFixed(0)} ms: ${emptyStart <= 1000 ? 'met' : 'not met'}`,
+  `${'target: ready ≤ 1000 ms, empty'.padEnd(32)} ${emptyReady.toFixed(0)} ms: ${emptyReady <= 1000 ? 'met' : 'not met'}`,
 );
 const refusedMedian = median(refused);
 console.log(

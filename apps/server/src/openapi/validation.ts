@@ -1,6 +1,7 @@
 /**
  * The server's side of request validation (`compileRequestValidator` of @trackspec/specs, shared
- * with the mocks): a 415 or 400 verdict becomes an RFC 9457 problem naming each failing field.
+ * with the mocks): a 415 or 400 verdict becomes an RFC 9457 problem naming each failing field. The
+ * checks come precompiled (scripts/generate-validators.ts); a schema the build did not see is compiled here.
  */
 import {
   compileRequestValidator,
@@ -9,6 +10,7 @@ import {
   type RequestInput,
   type Violation,
 } from '@trackspec/specs';
+import { precompiledChecks } from '../generated/validators/index.js';
 import { type FieldError, HttpProblem, invalidRequest } from '../problems.js';
 
 /** An operation's input once checked. */
@@ -25,7 +27,7 @@ const fieldError = ({ in: location, pointer, detail }: Violation): FieldError =>
 
 /** Throws the problem for a refused input; returns the input with its parameters coerced and carried JSON decoded. */
 export function compileInputValidator(operation: OperationRef): (input: RequestInput) => ValidInput {
-  const check = compileRequestValidator(operation);
+  const check = compileRequestValidator(operation, precompiledChecks);
   return (input) => {
     const verdict = check(input);
     if (verdict.valid) return { ...input, body: verdict.body, carriedJson: verdict.carriedJson };
@@ -36,6 +38,6 @@ export function compileInputValidator(operation: OperationRef): (input: RequestI
 
 /** Named component schemas (e.g. m1das `Event`) for handlers that re-validate after normalising. */
 export function compileSchema(schema: object): (value: unknown, prefix?: string) => FieldError[] {
-  const check = compileSchemaCheck(schema);
+  const check = compileSchemaCheck(schema, precompiledChecks);
   return (value, prefix) => check(value, prefix).map(fieldError);
 }

@@ -35,6 +35,17 @@ describe('deduplication', () => {
     expect(results.map((r) => r.duplicate)).toEqual([true, true, false]);
   });
 
+  it('rebuilds the window oldest first: a full window forgets the oldest stored event next', async () => {
+    const first = openSqliteStore(file);
+    for (const messageId of ['older', 'newer']) await first.append([event({ messageId })]);
+    await first.close();
+
+    const reopened = open({ dedupeWindow: 2 });
+    expect((await reopened.append([event({ messageId: 'latest' })]))[0]!.duplicate).toBe(false);
+    const results = await reopened.append([event({ messageId: 'newer' }), event({ messageId: 'older' })]);
+    expect(results.map((r) => r.duplicate)).toEqual([true, false]);
+  });
+
   it.each([
     [2, [false, true, true]],
     [3, [true, true, true]],

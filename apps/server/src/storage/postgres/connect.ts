@@ -10,6 +10,9 @@ import { StoreUnavailableError } from '../event-store.js';
 import { type PostgresEventStore, PostgresStore } from './event-store.js';
 import { WorkerLease } from './lease.js';
 import { migrate } from './schema.js';
+import { redactUrl } from './url.js';
+
+export { isPostgresUrl, redactUrl } from './url.js';
 
 export interface PostgresTlsOptions {
   /** PEM file of the CA that signed the server's certificate (default: the system's CAs). */
@@ -88,22 +91,6 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
     await Promise.allSettled([writePool.end(), readPool.end()]);
     throw new StoreUnavailableError(`cannot open the event store at ${where}: ${messageOf(error)}`, { cause: error });
   }
-}
-
-/** The URL without its password, for messages. */
-export function redactUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.password) parsed.password = '***';
-    return parsed.toString();
-  } catch {
-    return '(unparseable database URL)';
-  }
-}
-
-/** Whether a `database` setting names a PostgreSQL database rather than a SQLite file. */
-export function isPostgresUrl(database: string): boolean {
-  return /^postgres(ql)?:\/\//i.test(database);
 }
 
 function tlsSettings(tls: PostgresTlsOptions): pg.PoolConfig['ssl'] {

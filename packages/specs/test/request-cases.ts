@@ -3,7 +3,8 @@
  * named example, and breaks of the first example of each media type (a required member dropped, a
  * member of the wrong type, a required member of the JSON a string carries dropped), an undeclared
  * media type, a required query parameter left out. The expected verdict is the server's own
- * (`compileRequestValidator`) on the request as the server would read it.
+ * (`compileRequestValidator`) on the request as the server would read it. Shared by the client's
+ * request checks and the server's precompiled validators, which must judge as the server does.
  */
 import {
   asReceived,
@@ -14,6 +15,7 @@ import {
   listOperations,
   loadDereferenced,
   type OperationRef,
+  type RequestInput,
   type RequestVerdict,
   type SpecObject,
 } from '@trackspec/specs';
@@ -42,17 +44,22 @@ function queryAsReceived(query: Record<string, unknown>): Record<string, string>
   return raw;
 }
 
-/** The server's verdict on a derived request. */
-export function serverVerdict(request: DerivedRequest): RequestVerdict {
+/** A derived request as the server reads it, ready for a verdict. */
+export function requestInput(request: DerivedRequest): RequestInput {
   const { operation } = request;
-  return compileRequestValidator(operation)({
+  return {
     params: Object.fromEntries(Object.entries(request.pathParams).map(([name, value]) => [name, String(value)])),
     query: compileQueryReader(operation.parameters)(queryAsReceived(request.query)),
     headers: {},
     mediaType: request.mediaType,
     body: request.mediaType ? asReceived(request.mediaType, request.body) : undefined,
     bodySent: request.body !== undefined,
-  });
+  };
+}
+
+/** The server's verdict on a derived request. */
+export function serverVerdict(request: DerivedRequest): RequestVerdict {
+  return compileRequestValidator(request.operation)(requestInput(request));
 }
 
 function bodyBreaks(base: DerivedRequest, schema: SpecObject): DerivedRequest[] {
