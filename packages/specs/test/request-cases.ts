@@ -18,7 +18,7 @@ import {
   type RequestInput,
   type RequestVerdict,
   type SpecObject,
-} from '@trackspec/specs';
+} from '../src/index.js';
 
 export interface DerivedRequest {
   operation: OperationRef;
