@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { samplesTsconfig } from '@trackspec/docs/code-samples';
 import { type OldRelease, releaseToolsEnv } from './old-release.js';
-import type { CaseOutcome, CompatTarget, RunOutcome } from './old-suite.js';
+import { type CaseOutcome, type CompatTarget, firstLines, type RunOutcome } from './old-suite.js';
 
 const execFileAsync = promisify(execFile);
 
@@ -20,8 +20,6 @@ interface OldSample {
   typescript: string;
   variables: Array<{ name: string; scheme: string }>;
 }
-
-const firstLines = (text: string, count = 6) => text.trim().split('\n').slice(0, count).join('\n');
 
 export async function runOldSamples(old: OldRelease, target: CompatTarget): Promise<RunOutcome> {
   const what = `${old.release.tag}'s code samples against ${target.name}`;

@@ -43,7 +43,8 @@ interface VitestJsonReport {
   }>;
 }
 
-const firstLines = (text: string, count = 6) => text.split('\n').slice(0, count).join('\n');
+/** The first lines of a failure's text: enough to name what broke, short enough to list many. */
+export const firstLines = (text: string, count = 6) => text.trim().split('\n').slice(0, count).join('\n');
 
 export async function runOldSuite(old: OldRelease, target: CompatTarget): Promise<RunOutcome> {
   const what = `${old.release.tag}'s contract suite against ${target.name}`;
