@@ -16,29 +16,31 @@ describe('reliability (bounded slice)', () => {
   it('loses no acknowledged event when killed with -9 under load, and stores none twice', async () => {
     const summary = await runCrashSafety({ cycles: 2, loadMs: 800, concurrency: 8 });
     console.log(formatSummary(summary));
-    expect(summary.accepted).toBeGreaterThan(0);
+    expect(summary.accepted, formatSummary(summary)).toBeGreaterThan(0);
     expect(summary.lost).toBe(0);
     expect(summary.duplicated).toBe(0);
     expect(summary.serverErrors).toBe(0);
-  });
+    // Each kill waits for the load to be under way (a first acknowledgement), which a busy machine
+    // delays: a hang bound of its own.
+  }, 300_000);
 
   it('on PostgreSQL, loses and duplicates nothing when one replica of three is killed -9 under load, the others answering on', async () => {
     const summary = await runReplicaCrash({ replicas: 3, cycles: 1, loadMs: 1_000, concurrency: 8 });
     console.log(formatSummary(summary));
-    expect(summary.accepted).toBeGreaterThan(0);
+    expect(summary.accepted, formatSummary(summary)).toBeGreaterThan(0);
     expect(summary.lost).toBe(0);
     expect(summary.duplicated).toBe(0);
     expect(summary.serverErrors).toBe(0);
     expect(summary.survivorFailures).toBe(0);
-  });
+  }, 300_000);
 
   it('answers every request and keeps every acknowledged event through SIGTERM', async () => {
     const summary = await runGracefulShutdown({ loadMs: 800, concurrency: 8 });
     console.log(formatSummary(summary));
-    expect(summary.accepted).toBeGreaterThan(0);
+    expect(summary.accepted, formatSummary(summary)).toBeGreaterThan(0);
     expect(summary.unanswered).toBe(0);
     expect(summary.lost).toBe(0);
-  });
+  }, 300_000);
 
   it('answers 503 (never 2xx) while the store cannot write, and recovers', async () => {
     const result = await runStoreFailure({ requests: 10 });

@@ -9,12 +9,13 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startServerProcess } from '@trackspec/harness';
+import { untilUnderLoad } from './load-phase.js';
 import { checkStoredAfterRestart } from './store-contents.js';
 import { count, emptySummary, type Summary } from './summary.js';
 
 export interface CrashOptions {
   cycles: number;
-  /** How long to load before each kill, in ms (the kill lands at a random point in the second half). */
+  /** How long to load after the first acknowledgement before each kill, in ms (the kill lands at a random point in the second half). */
   loadMs: number;
   concurrency: number;
 }
@@ -28,6 +29,7 @@ export async function runCrashSafety({ cycles, loadMs, concurrency }: CrashOptio
     for (let cycle = 0; cycle < cycles; cycle++) {
       const server = await startServerProcess({ database, env: { LOG_LEVEL: 'error' } });
       const url = `${server.urls.m1das}/api/s/track`;
+      let acknowledgedThisCycle = 0;
       const send = async (messageId: string) => {
         let status: number | undefined;
         try {
@@ -42,7 +44,10 @@ export async function runCrashSafety({ cycles, loadMs, concurrency }: CrashOptio
           status = undefined; // the crash cut it: its fate is unknown, and that is allowed
         }
         count(summary, status);
-        if (status !== undefined && status >= 200 && status < 300) acknowledged.add(messageId);
+        if (status !== undefined && status >= 200 && status < 300) {
+          acknowledged.add(messageId);
+          acknowledgedThisCycle++;
+        }
       };
       // A retrying client re-sends some acknowledged events after a restart: they must not be stored twice.
       await Promise.all([...acknowledged].slice(0, 20).map((messageId) => send(messageId)));
@@ -51,7 +56,10 @@ export async function runCrashSafety({ cycles, loadMs, concurrency }: CrashOptio
       const workers = Array.from({ length: concurrency }, async () => {
         while (running) await send(randomUUID());
       });
-      await new Promise((resolve) => setTimeout(resolve, loadMs / 2 + Math.random() * (loadMs / 2)));
+      const retried = acknowledgedThisCycle;
+      if (!(await untilUnderLoad(() => acknowledgedThisCycle - retried, { loadMs }))) {
+        summary.notes.push(`cycle ${cycle}: no event acknowledged within 60 s of load`);
+      }
       await server.kill();
       running = false;
       await Promise.all(workers);

@@ -8,6 +8,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { type PostgresCluster, type ServerProcess, startPostgres, startServerProcess } from '@trackspec/harness';
+import { untilUnderLoad } from './load-phase.js';
 import { compare, readAllEvents } from './store-contents.js';
 import { count, emptySummary, type Summary } from './summary.js';
 
@@ -57,7 +58,7 @@ export interface ReplicaCrashResult extends Summary {
 export interface ReplicaCrashOptions {
   replicas: number;
   cycles: number;
-  /** How long to load before each kill, in ms (the kill lands at a random point in the second half). */
+  /** How long to load after the first acknowledgement before each kill, in ms (the kill lands at a random point in the second half). */
   loadMs: number;
   concurrency: number;
 }
@@ -89,6 +90,7 @@ export async function runReplicaCrash({
         }),
       );
       let running = true;
+      let acknowledgedThisCycle = 0;
       const workers = Array.from({ length: concurrency }, async () => {
         while (running) {
           let index = next++ % replicas;
@@ -97,12 +99,18 @@ export async function runReplicaCrash({
           const messageId = randomUUID();
           const answer = await sendTrack(servers[index]!, messageId, `cycle-${cycle}`);
           count(summary, answer.status);
-          if (ok(answer.status)) acknowledged.add(messageId);
+          if (ok(answer.status)) {
+            acknowledged.add(messageId);
+            acknowledgedThisCycle++;
+          }
           // The kill may cut the victim's requests (their fate is unknown); the others must all succeed.
           if (!(index === victim && killed) && !ok(answer.status)) summary.survivorFailures += 1;
         }
       });
-      await new Promise((resolve) => setTimeout(resolve, loadMs / 2 + Math.random() * (loadMs / 2)));
+      // Every replica is answering before one is killed (a replica's first request can be slow on a busy machine).
+      if (!(await untilUnderLoad(() => acknowledgedThisCycle, { loadMs, atLeast: replicas }))) {
+        summary.notes.push(`cycle ${cycle}: fewer than ${replicas} events acknowledged within 60 s of load`);
+      }
       killed = true;
       await servers[victim]!.kill();
       // The others keep answering while the victim is gone.
@@ -179,7 +187,9 @@ export async function runDatabaseRestart({
         if (answer.status === 503) await new Promise((resolve) => setTimeout(resolve, 50));
       }
     });
-    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    if (!(await untilUnderLoad(() => acknowledged.size, { loadMs: 1_000, atLeast: replicas }))) {
+      summary.notes.push(`fewer than ${replicas} events acknowledged within 60 s of load`);
+    }
     await cluster.stopServer('immediate');
     phase = 'down';
     await new Promise((resolve) => setTimeout(resolve, downMs));

@@ -9,6 +9,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startServerProcess } from '@trackspec/harness';
+import { untilUnderLoad } from './load-phase.js';
 import { checkStoredAfterRestart } from './store-contents.js';
 import { count, emptySummary, type Summary } from './summary.js';
 
@@ -58,7 +59,9 @@ export async function runGracefulShutdown({
         }
       }
     });
-    await new Promise((resolve) => setTimeout(resolve, loadMs));
+    if (!(await untilUnderLoad(() => acknowledged.size, { loadMs }))) {
+      summary.notes.push('no event acknowledged within 60 s of load');
+    }
     const stopping = server.stop({ removeData: false });
     await Promise.all(workers.map((worker) => Promise.race([worker, stopping])));
     running = false;
