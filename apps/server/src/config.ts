@@ -44,7 +44,7 @@ export interface ServerConfig {
   postgres?: Omit<PostgresStoreOptions, 'log'>;
   /** SQLite store settings: how long a write waits for the database's lock before the request gets 503. */
   sqlite: { busyTimeoutMs: number };
-  /** SQLite: how many of the most recent events' message ids are kept in memory to drop retried duplicates (48–80 bytes each, allocated at start-up: 50 MB at the default 1,000,000). */
+  /** SQLite: how many of the most recent events' message ids are kept in memory to drop retried duplicates (24–32 bytes each, allocated at start-up: 24 MB at the default 1,000,000). */
   dedupeWindow: number;
   /** 0..1023: distinguishes processes in generated ids (SQLite; on PostgreSQL each replica leases its own). */
   workerId: number;

@@ -8,7 +8,7 @@
  * - events accepted, deduplicated (from the store's append results) and rejected (a 4xx answer to
  *   an ingest API's operation: one per request, whatever it held) by API (`countingStore`);
  * - the store's commit latency and group size (its StoreObserver), writer queue depth and
- *   restarts, dedupe window fill (its StoreStatus, read when scraped);
+ *   restarts, dedupe window fill (its StoreStatus, read when scraped), and the heap of its own thread;
  * - Node's process metrics (prom-client's defaults).
  */
 import Fastify, { type FastifyPluginAsync } from 'fastify';
@@ -104,6 +104,18 @@ export function createMetrics(store: EventStore): Metrics {
     registers,
     collect() {
       this.set(status()?.dedupeWindowCapacity ?? 0);
+    },
+  });
+  new Gauge({
+    name: 'trackspec_store_thread_heap_bytes',
+    help: "V8 heap of the store's own thread (the SQLite writer), which nodejs_heap_size_* leave out: used and total.",
+    labelNames: ['kind'],
+    registers,
+    async collect() {
+      const heap = await store.threadHeap?.();
+      if (!heap) return;
+      this.set({ kind: 'used' }, heap.usedBytes);
+      this.set({ kind: 'total' }, heap.totalBytes);
     },
   });
   return metrics;

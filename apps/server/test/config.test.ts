@@ -174,7 +174,7 @@ describe('a bad config: one line naming the field and the reason', () => {
       'a negative dedupe window',
       'adminToken: t\ndedupeWindow: -1\n',
       {},
-      'dedupeWindow: must be an integer ≥ 0 (got -1)',
+      'dedupeWindow: must be an integer from 0 to 4294967294 (got -1)',
     ],
     [
       'a port with a fraction in PORT',

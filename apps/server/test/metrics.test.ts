@@ -86,6 +86,16 @@ describe('metrics', () => {
     expect(await value('trackspec_store_writer_restarts_total')).toBe(0);
   });
 
+  it("gives the writer thread's heap, which the process' heap figures leave out", async () => {
+    expect((await track('a')).statusCode).toBe(200);
+    const used = await value('trackspec_store_thread_heap_bytes', { kind: 'used' });
+    const total = await value('trackspec_store_thread_heap_bytes', { kind: 'total' });
+    // A live isolate's heap: megabytes, never the request thread's own figure.
+    expect(used).toBeGreaterThan(1e6);
+    expect(total).toBeGreaterThanOrEqual(used);
+    expect(total).not.toBe(await value('nodejs_heap_size_total_bytes'));
+  });
+
   it('leaves the docs and unknown paths out', async () => {
     await app.inject({ method: 'GET', url: '/nowhere' });
     await app.inject({ method: 'GET', url: '/admin/events', headers: { authorization: `Bearer ${adminToken}` } });

@@ -16,7 +16,6 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createHash, randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus, totalmem } from 'node:os';
 import { createM1dasClient } from '@trackspec/client';
@@ -24,6 +23,7 @@ import { exitWithParent, startMocks, startServerProcess } from '@trackspec/harne
 import autocannon from 'autocannon';
 import { batchBody, demoWriteKey, trackBody } from './m1das-bodies.js';
 import { processTreeCpuMs } from './process-cpu.js';
+import { formatServerMemory, peakRssMb, serverMemory } from './server-memory.js';
 
 const duration = Number(process.env.BENCH_DURATION ?? 5);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 50);
@@ -190,12 +190,6 @@ function spawnBare(): Promise<{ origin: string; child: ChildProcess }> {
   });
 }
 
-/** Peak resident memory of a process (Linux VmHWM), in MB. */
-function peakRssMb(pid: number): number {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  return Math.round(Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024);
-}
-
 async function load(target: { origin: string; pid: number }, scenario: Scenario): Promise<Result> {
   const cpuBefore = processTreeCpuMs(target.pid);
   const result = await autocannon({
@@ -275,7 +269,11 @@ async function clientOverhead(
 
 const bare = await spawnBare();
 // The server logs at the level operators run it at (info unless BENCH_LOG_LEVEL says otherwise).
-const server = await startServerProcess({ env: { LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info' } });
+// Metrics on (a listener of their own) for the heaps after the bench.
+const server = await startServerProcess({
+  env: { LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info' },
+  config: { metrics: { host: '127.0.0.1', port: 0 } },
+});
 const prism = await startMocks({ apis: ['m1das'], ports: 'ephemeral' });
 const targets = {
   bare: { origin: bare.origin, pid: bare.child.pid! },
@@ -313,6 +311,7 @@ try {
   const memory = {
     bareFastifyMb: peakRssMb(bare.child.pid!),
     trackspecServerMb: peakRssMb(server.pid),
+    trackspecServer: await serverMemory(server),
     prismMb: peakRssMb(prism.mocks[0]!.pid),
   };
 
@@ -349,6 +348,7 @@ try {
     `| ${halfRate.name} (${Math.round(single.requestsPerSecond / 2)} req/s offered) | ${halfRate.requestsPerSecond} | ${halfRate.eventsPerSecond} | ${halfRate.p50} | ${halfRate.p99} | ${halfRate.non2xx + halfRate.errors} | ${halfRate.cpuUsPerEvent} | | |`,
     '',
     `Peak RSS: bare Fastify ${memory.bareFastifyMb} MB, trackspec server ${memory.trackspecServerMb} MB, Prism ${memory.prismMb} MB.`,
+    `trackspec server: ${formatServerMemory(memory.trackspecServer)}.`,
     `Typed client (defaults: retries, 10 s timeout) vs raw fetch, sequential, same request: ${overhead.clientMs} ms vs ${overhead.rawMs} ms per request (median of 20 alternating rounds), overhead ${overhead.overheadPercent} %; client-process CPU ${overhead.clientCpuUs} µs vs ${overhead.rawCpuUs} µs per request.`,
     '',
     '| target | measured | goal | met |',

@@ -12,6 +12,7 @@ import { type ServerProcess, startPostgres, startServerProcess } from '@trackspe
 import autocannon from 'autocannon';
 import { batchBody, demoWriteKey, trackBody } from './m1das-bodies.js';
 import { processTreeCpuMs } from './process-cpu.js';
+import { formatServerMemory, type ServerMemory, serverMemory } from './server-memory.js';
 
 const duration = Number(process.env.BENCH_DURATION ?? 5);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 50);
@@ -99,10 +100,12 @@ const cluster = await startPostgres({
   settings: { shared_buffers: '512MB', max_wal_size: '4GB', checkpoint_timeout: '15min' },
 });
 const env = { LOG_LEVEL: 'error' };
-const sqlite = await startServerProcess({ env });
-const onePostgres = await startServerProcess({ env, database: cluster.urlOf('trackspec') });
+// Metrics on (a listener of their own) for each server's heaps after the bench.
+const config = { metrics: { host: '127.0.0.1', port: 0 } };
+const sqlite = await startServerProcess({ env, config });
+const onePostgres = await startServerProcess({ env, config, database: cluster.urlOf('trackspec') });
 const twoDatabase = await cluster.createDatabase('trackspec_two');
-const twoPostgres = await Promise.all([1, 2].map(() => startServerProcess({ env, database: twoDatabase })));
+const twoPostgres = await Promise.all([1, 2].map(() => startServerProcess({ env, config, database: twoDatabase })));
 const targets: Target[] = [
   { name: 'SQLite, one server', servers: [sqlite] },
   { name: 'PostgreSQL, one replica', servers: [onePostgres], databasePid: cluster.pid },
@@ -123,6 +126,11 @@ try {
     }
   }
   const results = [...best.values()];
+  const memory: Array<{ target: string; server: number } & ServerMemory> = [];
+  for (const target of targets) {
+    for (const [index, server] of target.servers.entries())
+      memory.push({ target: target.name, server: index + 1, ...(await serverMemory(server)) });
+  }
   const find = (target: string, workload: Workload) => best.get(`${target}|${workload.name}`)!;
   const [single, batch] = workloads as [Workload, Workload];
   const sqliteSingle = find('SQLite, one server', single).eventsPerSecond;
@@ -152,6 +160,8 @@ try {
         `| ${r.target} | ${r.workload} | ${r.requestsPerSecond} | ${r.eventsPerSecond} | ${r.p50} | ${r.p99} | ${r.failed} | ${r.serverCpuUsPerEvent} | ${r.databaseCpuUsPerEvent || '—'} |`,
     ),
     '',
+    ...memory.map((entry) => `Memory, ${entry.target}, server ${entry.server}: ${formatServerMemory(entry)}.`),
+    '',
     '| target | measured | goal | met |',
     '|---|---|---|---|',
     ...goals.map(({ name, value, goal }) => `| ${name} | ${value} | ≥ ${goal} | ${value >= goal ? 'yes' : 'no'} |`),
@@ -160,7 +170,7 @@ try {
   await mkdir(new URL('../results/', import.meta.url), { recursive: true });
   await writeFile(
     new URL('../results/stores-latest.json', import.meta.url),
-    `${JSON.stringify({ date: new Date().toISOString(), machine: { cores: cpus().length, model: cpus()[0]?.model, node: process.version }, settings: { connections, duration, rounds }, results, goals }, null, 2)}\n`,
+    `${JSON.stringify({ date: new Date().toISOString(), machine: { cores: cpus().length, model: cpus()[0]?.model, node: process.version }, settings: { connections, duration, rounds }, results, memory, goals }, null, 2)}\n`,
   );
 } finally {
   await Promise.all([sqlite, onePostgres, ...twoPostgres].map((server) => server.stop()));

@@ -101,6 +101,12 @@ export interface StoreStatus {
   dedupeWindowCapacity: number;
 }
 
+/** A V8 heap's size, in bytes. */
+export interface HeapSize {
+  usedBytes: number;
+  totalBytes: number;
+}
+
 export interface EventStore {
   /**
    * Stores the events durably (committed and synced) before resolving.
@@ -128,4 +134,9 @@ export interface EventStore {
   observe?(observer: StoreObserver): void;
   /** ...and its state when scraped. */
   status?(): StoreStatus;
+  /**
+   * The heap of the store's own thread (the SQLite writer's isolate), which the process' heap
+   * figures leave out; undefined when the store has no thread or the runtime cannot say.
+   */
+  threadHeap?(): Promise<HeapSize | undefined>;
 }

@@ -37,11 +37,12 @@ describe('DedupeWindow', () => {
     expect(window.candidate('s', 'a')).toBe(5);
   });
 
-  it('remembers nothing with capacity 0 and refuses a negative capacity', () => {
+  it('remembers nothing with capacity 0 and refuses a negative capacity or one past 32-bit positions', () => {
     const window = new DedupeWindow(0);
     window.remember('s', 'a', 1);
     expect(window.candidate('s', 'a')).toBeUndefined();
     expect(() => new DedupeWindow(-1)).toThrow(RangeError);
+    expect(() => new DedupeWindow(2 ** 32 - 1)).toThrow(/from 0 to 4294967294/);
   });
 
   it('spreads 200,000 random ids without a collision', () => {
@@ -80,12 +81,12 @@ describe('DedupeWindow under churn', () => {
   });
 });
 
-describe('DedupeWindow memory (the cost the config documents: 48–80 bytes an entry)', () => {
+describe('DedupeWindow memory (the cost the config documents: 24–32 bytes an entry)', () => {
   it.each([
-    [1_000, 48, 80],
-    [600_000, 48, 80],
-    [1_000_000, 48, 52], // the default: 50 MB
-    [1_048_576, 48, 48],
+    [1_000, 24, 32],
+    [600_000, 24, 32],
+    [1_000_000, 24, 25], // the default: 24 MB
+    [1_048_576, 24, 24],
   ])('%i entries take %i–%i bytes each', (capacity, least, most) => {
     const perEntry = new DedupeWindow(capacity).memoryBytes / capacity;
     expect(perEntry).toBeGreaterThanOrEqual(least);

@@ -9,14 +9,14 @@
  */
 export class DedupeWindow {
   /**
-   * An open-addressing hash table (linear probing) of key → row id in two typed arrays, at most
-   * half full: ~32 bytes a pair, allocated once, nothing for the garbage collector (a Map of
-   * numbers took ~75 bytes a pair). Key 0 marks an empty slot.
+   * An open-addressing hash table (linear probing), at most half full, whose slots hold a position
+   * in the ring plus one (0: empty); the ring holds every remembered (key, rowId) in arrival order,
+   * the oldest forgotten first. 4 bytes a slot and 16 a ring entry, allocated once, nothing for the
+   * garbage collector (a Map of numbers took ~75 bytes a pair; slots holding the key and row id
+   * themselves, 16 bytes each, took twice this).
    */
-  private readonly keys: Float64Array;
-  private readonly rowIds: Float64Array;
+  private readonly slots: Uint32Array;
   private readonly mask: number;
-  /** Ring of remembered (key, rowId) in arrival order; the oldest is forgotten first. */
   private readonly ringKeys: Float64Array;
   private readonly ringRowIds: Float64Array;
   private next = 0;
@@ -24,22 +24,21 @@ export class DedupeWindow {
   private stored = 0;
 
   constructor(readonly capacity: number) {
-    if (!Number.isSafeInteger(capacity) || capacity < 0)
-      throw new RangeError(`dedupe capacity must be a non-negative integer, got ${capacity}`);
-    const slots = 2 ** Math.ceil(Math.log2(Math.max(2, capacity * 2)));
-    this.keys = new Float64Array(slots);
-    this.rowIds = new Float64Array(slots);
-    this.mask = slots - 1;
+    // A slot holds a ring position plus one in 32 bits.
+    if (!Number.isSafeInteger(capacity) || capacity < 0 || capacity > MAX_CAPACITY)
+      throw new RangeError(`dedupe capacity must be an integer from 0 to ${MAX_CAPACITY}, got ${capacity}`);
+    this.slots = new Uint32Array(2 ** Math.ceil(Math.log2(Math.max(2, capacity * 2))));
+    this.mask = this.slots.length - 1;
     this.ringKeys = new Float64Array(capacity);
     this.ringRowIds = new Float64Array(capacity);
   }
 
   /**
-   * Memory the window holds, allocated up front: 16 bytes per hash-table slot (at least twice the
-   * capacity, rounded up to a power of two) and 16 per ring entry — 48 to 80 bytes per entry.
+   * Memory the window holds, allocated up front: 4 bytes per hash-table slot (at least twice the
+   * capacity, rounded up to a power of two) and 16 per ring entry — 24 to 32 bytes per entry.
    */
   get memoryBytes(): number {
-    return this.keys.byteLength + this.rowIds.byteLength + this.ringKeys.byteLength + this.ringRowIds.byteLength;
+    return this.slots.byteLength + this.ringKeys.byteLength + this.ringRowIds.byteLength;
   }
 
   /** Pairs remembered now. */
@@ -49,8 +48,8 @@ export class DedupeWindow {
 
   /** The row id remembered for this pair, if any: a candidate duplicate to confirm. */
   candidate(source: string, messageId: string): number | undefined {
-    const slot = this.find(keyOf(source, messageId));
-    return this.keys[slot] === 0 ? undefined : this.rowIds[slot];
+    const position = this.slots[this.find(keyOf(source, messageId))]!;
+    return position === 0 ? undefined : this.ringRowIds[position - 1];
   }
 
   /** Remembers the pair as stored in `rowId`, forgetting the oldest pair when full. */
@@ -58,25 +57,27 @@ export class DedupeWindow {
     if (this.capacity === 0) return;
     const key = keyOf(source, messageId);
     if (this.filled === this.capacity) {
-      // A later remember() of the same key owns the entry now; leave it.
+      // A later remember() of the same key owns the slot now (it points further on); leave it.
       const oldSlot = this.find(this.ringKeys[this.next]!);
-      if (this.keys[oldSlot] !== 0 && this.rowIds[oldSlot] === this.ringRowIds[this.next]) this.remove(oldSlot);
+      if (this.slots[oldSlot] === this.next + 1) this.remove(oldSlot);
     } else {
       this.filled += 1;
     }
     this.ringKeys[this.next] = key;
     this.ringRowIds[this.next] = rowId;
-    this.next = (this.next + 1) % this.capacity;
     const slot = this.find(key);
-    if (this.keys[slot] === 0) this.stored += 1;
-    this.keys[slot] = key;
-    this.rowIds[slot] = rowId;
+    if (this.slots[slot] === 0) this.stored += 1;
+    this.slots[slot] = this.next + 1;
+    this.next = (this.next + 1) % this.capacity;
   }
 
   /** The slot holding `key`, or the empty slot where it would go. */
   private find(key: number): number {
     let slot = this.home(key);
-    while (this.keys[slot] !== 0 && this.keys[slot] !== key) slot = (slot + 1) & this.mask;
+    for (let position = this.slots[slot]!; position !== 0; position = this.slots[slot]!) {
+      if (this.ringKeys[position - 1] === key) return slot;
+      slot = (slot + 1) & this.mask;
+    }
     return slot;
   }
 
@@ -87,20 +88,21 @@ export class DedupeWindow {
   /** Empties a slot, moving later entries of its probe run back so that every lookup still finds them. */
   private remove(slot: number): void {
     let hole = slot;
-    for (let next = (hole + 1) & this.mask; this.keys[next] !== 0; next = (next + 1) & this.mask) {
-      const home = this.home(this.keys[next]!);
+    for (let next = (hole + 1) & this.mask; this.slots[next] !== 0; next = (next + 1) & this.mask) {
+      const home = this.home(this.ringKeys[this.slots[next]! - 1]!);
       // Move the entry into the hole unless its home lies cyclically in (hole, next].
       const homeAfterHole = hole <= next ? home > hole && home <= next : home > hole || home <= next;
       if (homeAfterHole) continue;
-      this.keys[hole] = this.keys[next]!;
-      this.rowIds[hole] = this.rowIds[next]!;
+      this.slots[hole] = this.slots[next]!;
       hole = next;
     }
-    this.keys[hole] = 0;
-    this.rowIds[hole] = 0;
+    this.slots[hole] = 0;
     this.stored -= 1;
   }
 }
+
+/** The most pairs a window holds: a slot keeps a ring position plus one in 32 bits. */
+export const MAX_CAPACITY = 2 ** 32 - 2;
 
 /** A 53-bit hash of the pair (two 32-bit multiplicative lanes), exact as a JS number. */
 function keyOf(source: string, messageId: string): number {

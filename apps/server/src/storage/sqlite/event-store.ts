@@ -13,6 +13,7 @@ import {
   type EventFilter,
   type EventPage,
   type EventStore,
+  type HeapSize,
   type NewEvent,
   type StoredEvent,
   type StoreObserver,
@@ -36,7 +37,7 @@ export interface SqliteStoreOptions {
   busyTimeoutMs?: number;
   /**
    * How many of the most recent events with a message id are remembered for
-   * deduplication (default 1,000,000; 48–80 bytes each). A retry of an
+   * deduplication (default 1,000,000; 24–32 bytes each). A retry of an
    * event older than that is stored again.
    */
   dedupeWindow?: number;
@@ -156,6 +157,10 @@ class SqliteStore implements SqliteEventStore {
 
   observe(observer: StoreObserver): void {
     this.observer = observer;
+  }
+
+  threadHeap(): Promise<HeapSize | undefined> {
+    return this.writer.heap();
   }
 
   status(): StoreStatus {

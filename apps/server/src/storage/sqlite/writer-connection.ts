@@ -4,7 +4,7 @@
  * outstanding, and starts a new writer when one dies.
  */
 import { Worker } from 'node:worker_threads';
-import { StoreUnavailableError } from '../event-store.js';
+import { type HeapSize, StoreUnavailableError } from '../event-store.js';
 import type { WriterReply, WriterRequest, WriterRequestBody, WriterSettings } from './writer-protocol.js';
 
 /**
@@ -51,6 +51,13 @@ export class WriterConnection {
   /** Requests sent and not yet answered. */
   get outstanding(): number {
     return this.waiting.size;
+  }
+
+  /** The writer thread's V8 heap; undefined while there is none, or on a Node without `Worker#getHeapStatistics` (before 22.16). */
+  async heap(): Promise<HeapSize | undefined> {
+    if (this.unavailable || typeof this.writer.getHeapStatistics !== 'function') return undefined;
+    const { used_heap_size, total_heap_size } = await this.writer.getHeapStatistics();
+    return { usedBytes: used_heap_size, totalBytes: total_heap_size };
   }
 
   /** Sends a request; resolves with the writer's result, rejects with its error or with `down`. */
