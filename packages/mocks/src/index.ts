@@ -28,7 +28,7 @@ export interface StartMocksOptions {
 }
 
 export interface StartRecordingMocksOptions extends StartMocksOptions {
-  /** How many received requests each mock keeps for `GET /__trackspec/received` (default 10,000); the oldest drop first. */
+  /** How many received requests each mock keeps for `GET /__trackspec/received` (default 10,000; 0: none); the oldest drop first. */
   receivedLimit?: number;
 }
 

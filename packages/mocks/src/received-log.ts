@@ -18,6 +18,7 @@ export interface ReceivedFilter {
   limit?: number;
 }
 
+/** How many entries a mock keeps when no `receivedLimit` (`--received-limit`) is given. */
 export const defaultReceivedLimit = 10_000;
 
 export class ReceivedLog {
@@ -27,7 +28,9 @@ export class ReceivedLog {
   #dropped = 0;
 
   constructor(capacity = defaultReceivedLimit) {
-    if (!Number.isInteger(capacity) || capacity < 1) throw new Error(`received limit must be ≥ 1, got ${capacity}`);
+    // 0 keeps nothing: every request is only counted in `dropped` (a long load run with no memory to spare).
+    if (!Number.isInteger(capacity) || capacity < 0)
+      throw new Error(`received limit must be a non-negative integer, got ${capacity}`);
     this.#capacity = capacity;
   }
 

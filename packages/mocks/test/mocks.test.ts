@@ -1,6 +1,5 @@
 // Real Prism processes: started for every registered API, answering with the spec's examples,
 // validating requests, and gone (no orphans, ports closed) after stop, SIGTERM, or their parent killed.
-import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer } from 'node:http';
 import { connect } from 'node:net';
@@ -8,7 +7,7 @@ import { apiNames, bundlePath, listOperations, loadDereferenced } from '@tracksp
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Mocks, mockPort, startMocks, startPrismServers } from '../src/index.js';
 import { freePort } from '../src/ports.js';
-import { exitWithParent } from '../src/prism.js';
+import { spawnCli } from './spawn-cli.js';
 
 function isRunning(pid: number): boolean {
   try {
@@ -76,11 +75,6 @@ describe('startMocks (ephemeral ports)', () => {
   });
 });
 
-/**
- * `npm run mocks` from source, ended with this process should the test not get to stop it (the CLI then stops its
- * Prisms): its own process group, so the preload's SIGTERM to that group reaches it.
- */
-
 describe('startMocks on a port another process holds', () => {
   it('does not take another server answering there for its Prism: it fails, naming the port in use', async () => {
     // Something else answers HTTP where the m1das Prism should listen (as another test's Prism may, under load).
@@ -102,14 +96,6 @@ describe('startMocks on a port another process holds', () => {
     }
   });
 });
-
-function spawnCli(args: string[]) {
-  return spawn(process.execPath, ['--import', exitWithParent, '--import', 'tsx', 'src/cli.ts', ...args], {
-    cwd: new URL('..', import.meta.url).pathname,
-    detached: true,
-    stdio: ['pipe', 'pipe', 'inherit'],
-  });
-}
 
 describe('npm run mocks (the CLI)', () => {
   it('prints every URL, serves them, and stops them all on SIGTERM', async () => {

@@ -58,6 +58,19 @@ function redacted(operation: OperationRef, body: unknown): unknown {
 }
 
 /**
+ * Where a mock records each credential the sender placed (`credentialsToSend`): the header (lower-case, as
+ * received; a cookie key in `cookie`, HTTP authentication in `authorization`), the query parameter or the body field.
+ */
+function recordedCredentialPlaces(operation: OperationRef): { part: 'headers' | 'query' | 'body'; name: string }[] {
+  return credentialsToSend(operation).map(({ location }) => {
+    if (location.in === 'authorization') return { part: 'headers', name: 'authorization' };
+    if (location.in === 'cookie') return { part: 'headers', name: 'cookie' };
+    if (location.in === 'header') return { part: 'headers', name: location.name.toLowerCase() };
+    return { part: location.in, name: location.name };
+  });
+}
+
+/**
  * A top-level member of the example's body that its schema requires (dropped, Ajv says `required` of
  * it), other than the credential field, which the sender puts back.
  */
@@ -96,6 +109,7 @@ describe.each(apiNames.map((api) => [api]))('%s mock', (api) => {
     const url = mocks.urls[api]!;
     await clearReceived(url);
     const sent: { operationId: string; body: unknown; status: number; path: string }[] = [];
+    const operationsSent: OperationRef[] = [];
     for (const operation of operationsOf(api))
       for (const example of exampleRequests(operation)) {
         const response = await send(url, api, operation, example);
@@ -103,17 +117,28 @@ describe.each(apiNames.map((api) => [api]))('%s mock', (api) => {
         const path = operationUrl(url, operation, example.pathParams).pathname;
         const body = example.mediaType ? redacted(operation, asReceived(example.mediaType, example.body)) : undefined;
         sent.push({ operationId: operation.operationId, body, status: response.status, path });
+        operationsSent.push(operation);
       }
     const list = await receivedList(url);
     expect(listSchemaCheck()(list), JSON.stringify(list).slice(0, 500)).toBe(true);
     expect(list.entries.map(({ operationId, body, status, path }) => ({ operationId, body, status, path }))).toEqual(
       sent,
     );
-    for (const entry of list.entries) {
+    let credentialsSeen = 0;
+    for (const [index, entry] of list.entries.entries()) {
       expect(entry.verdict, `${entry.operationId} ${JSON.stringify(entry.verdict)}`).toBe('valid');
       expect(JSON.stringify([entry.headers, entry.query, entry.body])).not.toMatch(/mock-credential|mock:credential/);
+      // Kept, with its value replaced: a recorder that dropped the credential (or every header) would fail here.
+      for (const { part, name } of recordedCredentialPlaces(operationsSent[index]!)) {
+        expect((entry[part] as Record<string, unknown>)?.[name], `${entry.operationId}: ${part} ${name}`).toBe(
+          '[redacted]',
+        );
+        credentialsSeen++;
+      }
       expect(Number(entry.id)).toBeGreaterThan(0);
     }
+    const secured = operationsSent.some((operation) => credentialsToSend(operation).length > 0);
+    expect(credentialsSeen > 0, 'every API whose operations take a credential has one checked').toBe(secured);
     const ids = list.entries.map((entry) => Number(entry.id));
     expect(ids).toEqual([...ids].sort((a, b) => a - b));
   });

@@ -1,7 +1,8 @@
 /**
  * `trackspec-contract verify-pact` on hand-written Pact v3 and v4 files: every interaction the
- * specs accept passes, and every one they refuse fails, naming its description, the pointer and
- * the rule; the JUnit report says the same; exit codes 0, 1 and 2.
+ * specs accept passes, and every one they refuse (its path, method, parameters, body, credentials,
+ * or the status, body or headers it expects) fails, naming its description, the pointer and the
+ * rule; the JUnit report says the same; exit codes 0, 1 and 2.
  */
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -32,6 +33,7 @@ describe('verify-pact on the fixtures', () => {
       'verify-pact',
       fixture('checkout-m1das.v3.json'),
       fixture('shop-hellotext.v4.json'),
+      fixture('calltracker-rockstat.v4.json'),
       '--junit',
       junit(),
     ]);
@@ -39,9 +41,10 @@ describe('verify-pact on the fixtures', () => {
 
   it('exits 1 and counts the interactions', () => {
     expect(result.code, result.output).toBe(1);
-    expect(result.output).toContain('5 passed, 7 failed (12 interactions)');
+    expect(result.output).toContain('6 passed, 14 failed (20 interactions)');
     expect(result.output).toContain('checkout → m1das (Pact 3.0.0), against the m1das spec');
     expect(result.output).toContain('shop → Hellotext attribution (Pact 4.0), against the hellotext spec');
+    expect(result.output).toContain('calltracker → rockstat (Pact 4.0), against the rockstat spec');
   });
 
   it.each([
@@ -50,6 +53,7 @@ describe('verify-pact on the fixtures', () => {
     ['an identify with the write key in the query, written as a v2 query string', 'ingestEvent'],
     ['a purchase attributed to a profile', 'trackAttributionEvent'],
     ['a product view by session, its body base64-encoded', 'trackAttributionEvent'],
+    ['a call notified by GET, its name and project in the query', 'getService'],
   ])('passes "%s" as %s', (description, operationId) => {
     expect(reportOf(result.output, description)).toEqual([expect.stringMatching(/^✓ .*\[/)]);
     expect(reportOf(result.output, description)[0]).toContain(`[${operationId}]`);
@@ -72,6 +76,30 @@ describe('verify-pact on the fixtures', () => {
       'request /headers/authorization: credential-placement (no credential where the spec puts one: the Authorization header (Bearer))',
     ],
     ['a purchase whose expected answer lacks state', 'response /body/state: required'],
+    // Parameters: a header (m1das' X-Retry-Count), a path segment (event-type) and query values (Rockstat).
+    [
+      'a browser track whose retry count is not a number',
+      'request /headers/x-retry-count: pattern (must match pattern "^[0-9]+$")',
+    ],
+    [
+      'a screen view, an event type m1das does not take',
+      'request /path/event-type: enum (must be equal to one of the allowed values: page, track, identify, group, event)',
+    ],
+    ['a call whose project id in the query is a word', 'request /query/projectId: type (must be integer)'],
+    [
+      'a call whose event name in the query is empty',
+      'request /query/name: minLength (must NOT have fewer than 1 characters)',
+    ],
+    ['a purchase read back with GET', 'request /method: method (/api/s/track serves POST, not GET)'],
+    // Response headers: the 503's documented Retry-After (an integer, at least 0), in v3 and in v4.
+    [
+      'a purchase the consumer expects refused 503 with a Retry-After in words',
+      'response /headers/retry-after: type (must be integer)',
+    ],
+    [
+      'a purchase the shop expects refused 503 with a negative Retry-After',
+      'response /headers/retry-after: minimum (must be >= 0)',
+    ],
   ])('fails "%s": %s', (description, failure) => {
     const [verdict, ...failures] = reportOf(result.output, description);
     expect(verdict).toMatch(/^✗ /);
@@ -86,12 +114,15 @@ describe('verify-pact on the fixtures', () => {
 
   it('writes the same verdicts as JUnit XML', async () => {
     const xml = await readFile(junit(), 'utf8');
-    expect(xml).toContain('tests="12" failures="7"');
+    expect(xml).toContain('tests="20" failures="14"');
     expect(xml).toMatch(
       /<testcase classname="trackspec\.pacts\.m1das" name="checkout: a track event without its event name" time="[\d.]+">\s*<failure message="request \/body\/event: required">/,
     );
     expect(xml).toMatch(
       /<testcase classname="trackspec\.pacts\.hellotext" name="shop: a purchase attributed to a profile" time="[\d.]+"\/>/,
+    );
+    expect(xml).toMatch(
+      /<testcase classname="trackspec\.pacts\.rockstat" name="calltracker: a call whose project id in the query is a word" time="[\d.]+">\s*<failure message="request \/query\/projectId: type \(must be integer\)">/,
     );
   });
 });
@@ -140,6 +171,20 @@ describe('verify-pact exit codes and the API', () => {
     const wrongApi = await runCli(['verify-pact', file, '--api', 'tto']);
     expect(wrongApi.code).toBe(1);
     expect(wrongApi.output).toContain('request /path: unknown-path (no tto operation serves /v1/attribution/events)');
+  });
+
+  it('passes a 503 whose pact leaves out the required Retry-After: a pact names only the headers its consumer relies on', async () => {
+    const pact = JSON.parse(await readFile(fixture('shop-hellotext.v4.json'), 'utf8'));
+    const refused = pact.interactions.find(
+      ({ response }: { response?: { status: number } }) => response?.status === 503,
+    );
+    delete refused.response.headers['Retry-After'];
+    pact.interactions = [refused];
+    const file = join(work, 'no-retry-after.json');
+    await writeFile(file, JSON.stringify(pact));
+    const { code, output } = await runCli(['verify-pact', file]);
+    expect(code, output).toBe(0);
+    expect(output).toContain('1 passed, 0 failed (1 interactions)');
   });
 
   it('refuses a file that is no pact, naming what is missing', async () => {
