@@ -12,7 +12,8 @@
  * share fewer fsync'd commits), the CPU per event in 100-event batches, the p99 at half the maximum
  * single-event rate, the server's peak RSS through the whole bench, and the typed client's overhead.
  *
- * BENCH_DURATION (s, default 5), BENCH_CONNECTIONS (default 50), BENCH_ROUNDS (default 2).
+ * BENCH_DURATION (s, default 5), BENCH_CONNECTIONS (default 50), BENCH_ROUNDS (default 2);
+ * BENCH_SERVER_NODE_OPTIONS: Node/V8 options for the server process only (e.g. heap settings to compare).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createHash, randomUUID } from 'node:crypto';
@@ -271,7 +272,10 @@ const bare = await spawnBare();
 // The server logs at the level operators run it at (info unless BENCH_LOG_LEVEL says otherwise).
 // Metrics on (a listener of their own) for the heaps after the bench.
 const server = await startServerProcess({
-  env: { LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info' },
+  env: {
+    LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info',
+    ...(process.env.BENCH_SERVER_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_SERVER_NODE_OPTIONS } : {}),
+  },
   config: { metrics: { host: '127.0.0.1', port: 0 } },
 });
 const prism = await startMocks({ apis: ['m1das'], ports: 'ephemeral' });
