@@ -24,6 +24,16 @@ const judged = (operation: OperationRef, request: DerivedRequest, precompiled?: 
   return verdict.valid ? { ...verdict, carriedJson: [...verdict.carriedJson] } : verdict;
 };
 
+/** True for a string that holds a JSON object (JSON carried in a string, e.g. Dito's `event`). */
+function carriesJson(value: unknown): boolean {
+  if (typeof value !== 'string' || !value.startsWith('{')) return false;
+  try {
+    return typeof JSON.parse(value) === 'object';
+  } catch {
+    return false;
+  }
+}
+
 /** Every break of a body at once, and carried JSON that is not JSON beside them: several violations, whose order counts. */
 function combinedBreaks(requests: DerivedRequest[]): DerivedRequest[] {
   const combined = new Map<string, DerivedRequest>();
@@ -43,7 +53,8 @@ function combinedBreaks(requests: DerivedRequest[]): DerivedRequest[] {
     for (const [name, value] of Object.entries(after))
       if (JSON.stringify(value) !== JSON.stringify(before[name])) body[name] = value;
     combined.set(key, all);
-    const carrier = /^missing \/([^/]+)\/.* in its JSON$/.exec(broken.name)?.[1];
+    // A member whose JSON text the break changed carries JSON: also send it as text that is not JSON.
+    const carrier = Object.keys(after).find((name) => carriesJson(before[name]) && after[name] !== before[name]);
     if (carrier)
       combined.set(`${key} ${carrier}`, {
         ...all,

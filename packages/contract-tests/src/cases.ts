@@ -25,9 +25,8 @@ import {
   type OperationRef,
   type SpecObject,
 } from '@trackspec/specs';
+import { breakKinds, schemaBreaks } from '@trackspec/specs/breaking';
 import type { Ajv2020 } from 'ajv/dist/2020.js';
-import { breakKinds } from './breaking/break-kinds.js';
-import { schemaBreaks } from './breaking/schema-breaks.js';
 import { edgeCases, unsupportedMethodCases } from './edge-cases.js';
 import type { CaseKind, RequestCase } from './request-case.js';
 

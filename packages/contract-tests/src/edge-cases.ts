@@ -16,7 +16,7 @@ import {
   type OperationRef,
   type SpecObject,
 } from '@trackspec/specs';
-import { fitsSchema } from './breaking/schema-fit.js';
+import { fitsSchema } from '@trackspec/specs/breaking';
 import type { RequestCase } from './request-case.js';
 
 type Base = Pick<RequestCase, 'operation' | 'pathParams' | 'query' | 'auth'>;

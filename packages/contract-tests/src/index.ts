@@ -1,7 +1,13 @@
 export { mockCredentials } from '@trackspec/mocks';
 export { documentedResponse } from '@trackspec/specs';
-export { type BreakKind, breakKinds } from './breaking/break-kinds.js';
-export { type BodyBreak, type BreakOptions, defaultBreakLimit, schemaBreaks } from './breaking/schema-breaks.js';
+export {
+  type BodyBreak,
+  type BreakKind,
+  type BreakOptions,
+  breakKinds,
+  defaultBreakLimit,
+  schemaBreaks,
+} from '@trackspec/specs/breaking';
 export { type CaseKind, deriveCases, type RequestCase } from './cases.js';
 export { checkAnswer } from './check.js';
 export { clientFor } from './clients.js';

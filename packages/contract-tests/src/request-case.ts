@@ -1,6 +1,6 @@
 /** One request of the contract suite and the answer it calls for (derived in cases.ts and edge-cases.ts). */
 import type { CredentialLocation, OperationRef } from '@trackspec/specs';
-import type { BreakKind } from './breaking/break-kinds.js';
+import type { BreakKind } from '@trackspec/specs/breaking';
 
 /** A named example; a body break (`BreakKind`, all 400); or a refusal of another kind. */
 export type CaseKind =

@@ -1,11 +1,14 @@
 /**
  * Requests derived from the specs, as the contract suite derives them (never a hand-kept list): each
- * named example, and breaks of the first example of each media type (a required member dropped, a
- * member of the wrong type, a required member of the JSON a string carries dropped), an undeclared
- * media type, a required query parameter left out. The expected verdict is the server's own
+ * named example, and breaks of the first example of each media type from the suite's own
+ * `schemaBreaks` (required members, types, enums, branches, if/then, patterns, formats, bounds,
+ * undeclared members, JSON carried in a string), an undeclared media type, path and query parameters
+ * that break their schema, a required query parameter left out. The expected verdict is the server's own
  * (`compileRequestValidator`) on the request as the server would read it. Shared by the client's
  * request checks and the server's precompiled validators, which must judge as the server does.
  */
+
+import { schemaBreaks } from '../src/breaking.js';
 import {
   asReceived,
   compileQueryReader,
@@ -30,9 +33,6 @@ export interface DerivedRequest {
   /** A violation the break must produce, when it is a break. */
   expected?: { in: string; pointer: string; keyword: string };
 }
-
-/** A value of another JSON type than `type`. */
-const wrongTypeValue = (type: string): unknown => (type === 'string' ? 12345 : `not-a-${type}`);
 
 /** The query as the server receives it: form style, exploded objects, every value as text. */
 function queryAsReceived(query: Record<string, unknown>): Record<string, string> {
@@ -62,48 +62,34 @@ export function serverVerdict(request: DerivedRequest): RequestVerdict {
   return compileRequestValidator(request.operation)(requestInput(request));
 }
 
+/**
+ * Breaks of a body per media type, at most this many: every kind of break comes before any kind
+ * has two (`schemaBreaks` takes them in turn), so the bound keeps every kind and stays deterministic,
+ * while the client's and the server's tests stay quick (the contract suite takes up to 60).
+ */
+export const breaksPerBody = 12;
+
+/**
+ * The breaks of `base`'s body that `schemaBreaks` derives, as the contract suite derives them, each
+ * kept only when the server's verdict refuses it; the violation it expects is the server's, at the
+ * place the break names when the server names it there.
+ */
 function bodyBreaks(base: DerivedRequest, schema: SpecObject): DerivedRequest[] {
-  const body = base.body as JsonObject;
-  const breaks: DerivedRequest[] = [];
-  // The members an `allOf` adds are members too (TTO's bodies are a base event and their own part).
-  const parts = [schema, ...((schema.allOf ?? []) as SpecObject[])];
-  const properties = Object.assign({}, ...parts.map((part) => part.properties ?? {})) as Record<string, SpecObject>;
-  for (const name of new Set(parts.flatMap((part) => (part.required ?? []) as string[]))) {
-    if (!(name in body)) continue;
-    const { [name]: _dropped, ...rest } = body;
-    breaks.push({
-      ...base,
-      name: `missing /${name}`,
-      body: rest,
-      expected: { in: 'body', pointer: `/${name}`, keyword: 'required' },
-    });
-  }
-  for (const [name, property] of Object.entries(properties)) {
-    if (!(name in body) || typeof property.type !== 'string') continue;
-    if (property.contentSchema) {
-      // The JSON a string carries (Dito's event): a required member of it dropped.
-      const carried = typeof body[name] === 'string' ? JSON.parse(body[name] as string) : body[name];
-      const first = ((property.contentSchema.required ?? []) as string[]).find((member) => member in carried);
-      if (!first) continue;
-      const { [first]: _dropped, ...rest } = carried as JsonObject;
-      breaks.push({
-        ...base,
-        name: `missing /${name}/${first} in its JSON`,
-        body: { ...body, [name]: JSON.stringify(rest) },
-        expected: { in: 'body', pointer: `/${name}/${first}`, keyword: 'required' },
-      });
-      continue;
-    }
-    // A form sends every value as text: no member of it can have another type.
-    if (base.mediaType === 'application/x-www-form-urlencoded') continue;
-    breaks.push({
-      ...base,
-      name: `/${name} not a ${property.type}`,
-      body: { ...body, [name]: wrongTypeValue(property.type) },
-      expected: { in: 'body', pointer: `/${name}`, keyword: 'type' },
-    });
-  }
-  return breaks;
+  const validate = compileRequestValidator(base.operation);
+  const verdictOn = (body: JsonObject) => validate(requestInput({ ...base, body }));
+  const refused = (body: JsonObject) => !verdictOn(body).valid;
+  // The server asserts `contentSchema`: the same judge goes into the JSON that strings carry.
+  return schemaBreaks(base.body as JsonObject, schema, refused, {
+    isInvalidAssertingContent: refused,
+    limit: breaksPerBody,
+  }).map(({ kind, name, body }) => {
+    const verdict = verdictOn(body);
+    const violations = verdict.valid ? [] : verdict.violations;
+    const places = name.split(/[\s()]+/);
+    const named = violations.find(({ pointer }) => places.includes(pointer));
+    const { in: place, pointer, keyword } = named ?? violations[0]!;
+    return { ...base, name: `${kind}: ${name}`, body, expected: { in: place, pointer, keyword } };
+  });
 }
 
 /** A value that breaks a parameter's schema, and the keyword that refuses it (parameters travel as text). */

@@ -12,9 +12,8 @@ import {
   loadDereferenced,
   type SpecObject,
 } from '@trackspec/specs';
+import { type BodyBreak, breakKinds, defaultBreakLimit, schemaBreaks } from '@trackspec/specs/breaking';
 import { describe, expect, it } from 'vitest';
-import { breakKinds } from '../../src/breaking/break-kinds.js';
-import { type BodyBreak, defaultBreakLimit, schemaBreaks } from '../../src/breaking/schema-breaks.js';
 
 const asserting = createAjv();
 // As in the contract suite: judged with standard semantics, embedded JSON confirmed by the asserting validator.

@@ -6,7 +6,7 @@
  * decides: the caller keeps an edit only when the validator confirms it.
  */
 
-import { isJsonMediaType, type JsonObject, type SpecObject } from '@trackspec/specs';
+import { isJsonMediaType, type JsonObject, type SpecObject } from '../json.js';
 import type { BreakKind } from './break-kinds.js';
 import {
   allowedTypes,

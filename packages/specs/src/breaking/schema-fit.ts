@@ -2,7 +2,8 @@
  * Whether a value fits a (sub)schema, for the break walk: which `oneOf`/`anyOf` branch an
  * example follows, whether it meets an `if`. Ajv answers exactly; each subschema is compiled once.
  */
-import { createAjv, type SpecObject, type ValidateFunction } from '@trackspec/specs';
+import { createAjv, type ValidateFunction } from '../ajv.js';
+import type { SpecObject } from '../json.js';
 
 // Not strict: subschemas are fragments (an `if` alone, a branch without its siblings).
 const ajv = createAjv({ strict: false, allErrors: false });

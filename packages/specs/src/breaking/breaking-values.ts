@@ -3,7 +3,7 @@
  * a string a `pattern` refuses, a number or a length just past a bound. The validator has the last
  * word; these only aim well, so that most candidates are confirmed on the first try.
  */
-import type { SpecObject } from '@trackspec/specs';
+import type { SpecObject } from '../json.js';
 
 export const undocumentedValue = 'not-a-documented-value';
 

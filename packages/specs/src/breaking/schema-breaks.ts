@@ -6,7 +6,7 @@
  * `dependentRequired`) asks for removed. Each is kept only when the given validator confirms it is
  * invalid, so every break really breaks the spec. Deterministic, and bounded per body.
  */
-import type { JsonObject, SpecObject } from '@trackspec/specs';
+import type { JsonObject, SpecObject } from '../json.js';
 import { type BreakKind, breakKinds } from './break-kinds.js';
 import { type Candidate, CandidateWalk } from './candidates.js';
 
