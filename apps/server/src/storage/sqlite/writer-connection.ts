@@ -53,11 +53,18 @@ export class WriterConnection {
     return this.waiting.size;
   }
 
-  /** The writer thread's V8 heap; undefined while there is none, or on a Node without `Worker#getHeapStatistics` (before 22.16). */
+  /**
+   * The writer thread's V8 heap; undefined while there is none (also when it dies during the call: a
+   * metrics scrape must not fail on it), or on a Node without `Worker#getHeapStatistics` (before 22.16).
+   */
   async heap(): Promise<HeapSize | undefined> {
     if (this.unavailable || typeof this.writer.getHeapStatistics !== 'function') return undefined;
-    const { used_heap_size, total_heap_size } = await this.writer.getHeapStatistics();
-    return { usedBytes: used_heap_size, totalBytes: total_heap_size };
+    try {
+      const { used_heap_size, total_heap_size } = await this.writer.getHeapStatistics();
+      return { usedBytes: used_heap_size, totalBytes: total_heap_size };
+    } catch {
+      return undefined;
+    }
   }
 
   /** Sends a request; resolves with the writer's result, rejects with its error or with `down`. */
