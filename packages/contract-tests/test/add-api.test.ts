@@ -1,4 +1,4 @@
-// Adding an API takes what README's "How to add an API" says, and nothing else: a copy of the
+// Adding an API takes what specs/README.md's "How to add an API" says, and nothing else: a copy of the
 // registry (redocly.yaml, its lint-ignore file, specs/) gets the fixture folder as specs/sixth/ and
 // ONE line in redocly.yaml; then, for real and with no code of its own, the sixth API lints,
 // bundles, gets types and run-time facts, compiles a typed client usage, is mocked by Prism and
