@@ -1,0 +1,134 @@
+/**
+ * `npm run bench:store-floor --workspace @trackspec/bench`: the CPU a batched event costs in the SQLite
+ * store alone. The server's own code, called directly on one thread — no HTTP, no validation, no thread
+ * hop: `toColumnValues` (each event checked and serialised into its row, as the request thread does)
+ * and `EventDatabase.append` (what the writer thread does: deduplication, multi-row inserts and the
+ * fsync'd commit), on the server's own schema. A batched event cannot cost the whole server less than
+ * this on the same machine, so it is the floor under the bench's "CPU per event, 100-event batches".
+ *
+ * Each commit takes ten 100-event appends, as the writer gathers them under load. The rounds alternate
+ * a database file (WAL, synchronous=FULL, as the server runs it) with `:memory:` (the same inserts
+ * without a file system). BENCH_ROUNDS (default 3), BENCH_EVENTS per round (default 200,000). Build first.
+ */
+import { randomUUID } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { toColumnValues } from '@trackspec/server/event-columns';
+import { EventDatabase } from '@trackspec/server/sqlite-event-database';
+import { openEventDatabase } from '@trackspec/server/sqlite-open-database';
+
+const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
+const eventsPerRound = Number(process.env.BENCH_EVENTS ?? 200_000);
+const eventsPerAppend = 100;
+const appendsPerCommit = 10;
+/** The server's default dedupe window. */
+const dedupeWindow = 1_000_000;
+/** The bench's target for the whole server (issue #20), µs of CPU per event in 100-event batches. */
+const batchTargetUs = 8;
+
+type NewEvent = Parameters<typeof toColumnValues>[0][number];
+
+/** 100 events as the m1das handler stores a batch of the bench's bodies (m1das-bodies.ts). */
+function appendOfEvents(): NewEvent[] {
+  const receivedAt = new Date().toISOString();
+  return Array.from({ length: eventsPerAppend }, (_, index) => {
+    const messageId = randomUUID();
+    const userId = `user-${index}`;
+    const payload = {
+      type: 'track',
+      event: 'button_clicked',
+      userId,
+      messageId,
+      properties: { button: 'signup' },
+      receivedAt,
+      timestamp: receivedAt,
+    };
+    return {
+      api: 'm1das',
+      source: 'demo',
+      type: 'track',
+      eventName: 'button_clicked',
+      userId,
+      anonymousId: null,
+      messageId,
+      timestamp: receivedAt,
+      receivedAt,
+      payload,
+    };
+  });
+}
+
+interface RoundResult {
+  serialiseUs: number;
+  appendUs: number;
+  appendSystemUs: number;
+}
+
+const cpuUs = (since: NodeJS.CpuUsage) => {
+  const { user, system } = process.cpuUsage(since);
+  return { total: user + system, system };
+};
+
+async function round(target: 'file' | 'memory'): Promise<RoundResult> {
+  const work = await mkdtemp(join(tmpdir(), 'trackspec-store-floor-'));
+  const database = new EventDatabase(
+    openEventDatabase(target === 'file' ? join(work, 'events.sqlite') : ':memory:', 2000),
+    dedupeWindow,
+  );
+  const commits = Math.ceil(eventsPerRound / (eventsPerAppend * appendsPerCommit));
+  const events = Array.from({ length: commits }, () => Array.from({ length: appendsPerCommit }, appendOfEvents));
+  try {
+    let started = process.cpuUsage();
+    const values = events.map((appends) => appends.map((append) => toColumnValues(append)));
+    const serialise = cpuUs(started);
+    started = process.cpuUsage();
+    for (const groups of values) database.append(groups);
+    const append = cpuUs(started);
+    const count = commits * appendsPerCommit * eventsPerAppend;
+    return {
+      serialiseUs: serialise.total / count,
+      appendUs: append.total / count,
+      appendSystemUs: append.system / count,
+    };
+  } finally {
+    database.close();
+    await rm(work, { recursive: true, force: true });
+  }
+}
+
+const results = { file: [] as RoundResult[], memory: [] as RoundResult[] };
+for (let index = 0; index < rounds; index++) {
+  // Alternating, so that a change in the machine's load falls on both.
+  for (const target of index % 2 === 0 ? (['file', 'memory'] as const) : (['memory', 'file'] as const)) {
+    results[target].push(await round(target));
+  }
+}
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+const fixed = (value: number) => value.toFixed(2);
+console.log(
+  `trackspec store floor — ${new Date().toISOString()} — ${cpus().length} cores (${cpus()[0]?.model.trim()}), ` +
+    `${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}; ${rounds} alternating rounds of ` +
+    `${eventsPerRound} events, ${appendsPerCommit} appends of ${eventsPerAppend} per commit, dedupe window ${dedupeWindow}\n`,
+);
+console.log(
+  '| database | serialise rows (request thread), µs/event | append and commit (writer), µs/event | of it in the kernel | together |',
+);
+console.log('|---|---|---|---|---|');
+for (const [target, label] of [
+  ['file', 'file (WAL, synchronous=FULL)'],
+  ['memory', ':memory:'],
+] as const) {
+  const rows = results[target];
+  const serialise = median(rows.map((row) => row.serialiseUs));
+  const append = median(rows.map((row) => row.appendUs));
+  console.log(
+    `| ${label} | ${fixed(serialise)} (${rows.map((row) => fixed(row.serialiseUs)).join(', ')}) | ${fixed(append)} (${rows.map((row) => fixed(row.appendUs)).join(', ')}) | ${fixed(median(rows.map((row) => row.appendSystemUs)))} | ${fixed(serialise + append)} |`,
+  );
+}
+const floor = median(results.file.map((row) => row.serialiseUs + row.appendUs));
+console.log(
+  `\nThe whole server's target for 100-event batches is ≤ ${batchTargetUs} µs of CPU per event; the store alone takes ${fixed(floor)} µs ` +
+    `(median, file): ${floor > batchTargetUs ? 'the target is below the store’s floor on this machine' : 'the floor leaves room for the request path'}.`,
+);
