@@ -25,6 +25,7 @@ import autocannon from 'autocannon';
 import { batchBody, demoWriteKey, trackBody } from './m1das-bodies.js';
 import { processTreeCpuMs } from './process-cpu.js';
 import { formatServerMemory, peakRssMb, serverMemory } from './server-memory.js';
+import { meets } from './targets.js';
 
 const duration = Number(process.env.BENCH_DURATION ?? 5);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 50);
@@ -371,9 +372,4 @@ try {
   await prism.stop();
   await server.stop();
   bare.child.kill('SIGTERM');
-}
-
-function meets(value: number, target: string): boolean {
-  const [, operator, bound] = /^(≥|≤)\s*([\d.]+)$/.exec(target)!;
-  return operator === '≥' ? value >= Number(bound) : value <= Number(bound);
 }

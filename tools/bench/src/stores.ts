@@ -13,6 +13,7 @@ import autocannon from 'autocannon';
 import { batchBody, demoWriteKey, trackBody } from './m1das-bodies.js';
 import { processTreeCpuMs } from './process-cpu.js';
 import { formatServerMemory, type ServerMemory, serverMemory } from './server-memory.js';
+import { meets } from './targets.js';
 
 const duration = Number(process.env.BENCH_DURATION ?? 5);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 50);
@@ -138,16 +139,18 @@ try {
     find('PostgreSQL, one replica', single).eventsPerSecond,
     find('PostgreSQL, two replicas', single).eventsPerSecond,
   );
-  const postgresBatch = Math.max(
-    find('PostgreSQL, one replica', batch).eventsPerSecond,
-    find('PostgreSQL, two replicas', batch).eventsPerSecond,
-  );
+  const twoReplicaBatch = find('PostgreSQL, two replicas', batch);
   const goals = [
-    { name: 'PostgreSQL batches, events/s', value: postgresBatch, goal: 50_000 },
     {
-      name: 'PostgreSQL single events ÷ SQLite single events',
+      name: 'PostgreSQL batches with two replicas, server + PostgreSQL CPU µs/event',
+      value: Number((twoReplicaBatch.serverCpuUsPerEvent + twoReplicaBatch.databaseCpuUsPerEvent).toFixed(1)),
+      goal: '≤ 22',
+    },
+    { name: 'PostgreSQL batches with two replicas, events/s', value: twoReplicaBatch.eventsPerSecond, goal: '≥ 50000' },
+    {
+      name: 'PostgreSQL single events ÷ SQLite single events (best of one and two replicas)',
       value: Number((postgresSingle / sqliteSingle).toFixed(2)),
-      goal: 0.8,
+      goal: '≥ 0.8',
     },
   ];
   const lines = [
@@ -164,7 +167,7 @@ try {
     '',
     '| target | measured | goal | met |',
     '|---|---|---|---|',
-    ...goals.map(({ name, value, goal }) => `| ${name} | ${value} | ≥ ${goal} | ${value >= goal ? 'yes' : 'no'} |`),
+    ...goals.map(({ name, value, goal }) => `| ${name} | ${value} | ${goal} | ${meets(value, goal) ? 'yes' : 'no'} |`),
   ];
   console.log(lines.join('\n'));
   await mkdir(new URL('../results/', import.meta.url), { recursive: true });
