@@ -105,6 +105,21 @@ export async function release({ root, build = true, log = console.log }: Release
   if (planned.length === 0)
     throw new Error('release: no pending changesets, nothing to release (add one: npx changeset)');
 
+  // The release is named after the specs package's version: without a bump of it, its tag exists already.
+  const specsRelease = planned.find((planned) => planned.name === specsPackage);
+  if (!specsRelease)
+    throw new Error(
+      `release: the pending changesets bump ${planned.map((planned) => planned.name).join(', ')} but not ${specsPackage}, ` +
+        `whose version names the release (v${workspacePackages(root).find((pkg) => pkg.name === specsPackage)?.version} ` +
+        `is out already); add a changeset for ${specsPackage} too (a patch is enough; types and client move with it)`,
+    );
+  const nextTag = `v${specsRelease.newVersion}`;
+  if (
+    git(root, ['tag', '--list', nextTag]) !== '' ||
+    readHistory(root).releases.some((entry) => entry.version === specsRelease.newVersion)
+  )
+    throw new Error(`release: ${nextTag} is out already (its tag or its release record exists); nothing was changed`);
+
   const comparison = await compareWithLastRelease(root);
   let diffs = comparison.diffs;
   if (comparison.baseline) {

@@ -173,4 +173,29 @@ describe('release and the breaking-change gate', () => {
     expect(code).toBe(0);
     expect(output).toContain('| fixture | 2.0.0 | 2.0.0 | unchanged | none |');
   }, 180_000);
+
+  it('refuses, changing nothing, a release whose changesets bump no specs version, and makes it with a specs patch', async () => {
+    // A published package outside the fixed group, bumped alone: the release would reuse v2.0.0.
+    write('packages/mocks/package.json', manifest('@trackspec/mocks'));
+    write('.changeset/mocks-only.md', "---\n'@trackspec/mocks': minor\n---\n\nA mocks feature.\n");
+    execFileSync('npm', ['install', '--package-lock-only', '--ignore-scripts', '--no-audit', '--no-fund'], {
+      cwd: root,
+    });
+    git('add', '-A');
+    git('commit', '-qm', 'A mocks feature');
+    const head = git('rev-parse', 'HEAD');
+    await expect(release({ root, build: false, log: () => {} })).rejects.toThrow(
+      /bump @trackspec\/mocks but not @trackspec\/specs, whose version names the release \(v2\.0\.0 is out already\)/,
+    );
+    expect(git('status', '--porcelain')).toBe('');
+    expect(git('rev-parse', 'HEAD')).toBe(head);
+
+    write('.changeset/specs-patch.md', "---\n'@trackspec/specs': patch\n---\n\nReleased with the mocks feature.\n");
+    git('add', '-A');
+    git('commit', '-qm', 'A specs patch');
+    const result = await release({ root, build: false, log: () => {} });
+    expect(result.tag).toBe('v2.0.1');
+    expect(git('tag', '--list', 'v2.0.1')).toBe('v2.0.1');
+    expect(JSON.parse(readFileSync(join(root, 'packages/mocks/package.json'), 'utf8')).version).toBe('0.2.0');
+  }, 180_000);
 });
