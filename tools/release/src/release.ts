@@ -106,12 +106,12 @@ export async function release({ root, build = true, log = console.log }: Release
     throw new Error('release: no pending changesets, nothing to release (add one: npx changeset)');
 
   // The release is named after the specs package's version: without a bump of it, its tag exists already.
-  const specsRelease = planned.find((planned) => planned.name === specsPackage);
+  const specsRelease = planned.find((release) => release.name === specsPackage);
   if (!specsRelease)
     throw new Error(
-      `release: the pending changesets bump ${planned.map((planned) => planned.name).join(', ')} but not ${specsPackage}, ` +
-        `whose version names the release (v${workspacePackages(root).find((pkg) => pkg.name === specsPackage)?.version} ` +
-        `is out already); add a changeset for ${specsPackage} too (a patch is enough; types and client move with it)`,
+      `release: the pending changesets bump ${planned.map((release) => release.name).join(', ')} but not ${specsPackage}, ` +
+        `whose version names the release (it would stay ${workspacePackages(root).find((pkg) => pkg.name === specsPackage)?.version}); ` +
+        `add a changeset for ${specsPackage} too (a patch is enough; types and client move with it)`,
     );
   const nextTag = `v${specsRelease.newVersion}`;
   if (
