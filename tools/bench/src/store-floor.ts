@@ -9,14 +9,21 @@
  * Each commit takes ten 100-event appends, as the writer gathers them under load. The rounds alternate
  * a database file (WAL, synchronous=FULL, as the server runs it) with `:memory:` (the same inserts
  * without a file system). BENCH_ROUNDS (default 3), BENCH_EVENTS per round (default 200,000). Build first.
+ *
+ * Then one more file round, not counted, under the CPU profiler: its flame graph goes to
+ * `tools/bench/results/flame-store-floor.svg` and its busiest functions are printed.
  */
+
+import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { toColumnValues } from '@trackspec/server/event-columns';
 import { EventDatabase } from '@trackspec/server/sqlite-event-database';
 import { openEventDatabase } from '@trackspec/server/sqlite-open-database';
+import { frameTree, renderFlameGraph, topFunctions } from './flame-graph.js';
 
 const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
 const eventsPerRound = Number(process.env.BENCH_EVENTS ?? 200_000);
@@ -97,6 +104,13 @@ async function round(target: 'file' | 'memory'): Promise<RoundResult> {
   }
 }
 
+/** Set in the child that runs the profiled round alone. */
+const profiledRoundOnly = 'TRACKSPEC_STORE_FLOOR_PROFILED_ROUND';
+if (process.env[profiledRoundOnly]) {
+  await round('file');
+  process.exit(0);
+}
+
 const results = { file: [] as RoundResult[], memory: [] as RoundResult[] };
 for (let index = 0; index < rounds; index++) {
   // Alternating, so that a change in the machine's load falls on both.
@@ -132,3 +146,34 @@ console.log(
   `\nThe whole server's target for 100-event batches is ≤ ${batchTargetUs} µs of CPU per event; the store alone takes ${fixed(floor)} µs ` +
     `(median, file): ${floor > batchTargetUs ? 'the target is below the store’s floor on this machine' : 'the floor leaves room for the request path'}.`,
 );
+
+// Where a stored event's CPU goes, as a picture: one more file round, in a child process run with
+// `node --cpu-prof` (an in-process inspector profile shows the time spent inside SQLite as bare
+// anonymous frames, with no caller).
+const profiles = await mkdtemp(join(tmpdir(), 'trackspec-store-floor-profile-'));
+try {
+  execFileSync(
+    process.execPath,
+    ['--cpu-prof', `--cpu-prof-dir=${profiles}`, '--import', 'tsx', fileURLToPath(import.meta.url)],
+    {
+      env: { ...process.env, [profiledRoundOnly]: '1' },
+      stdio: 'inherit',
+    },
+  );
+  const [file] = (await readdir(profiles)).filter((name) => name.endsWith('.cpuprofile'));
+  if (!file) throw new Error('the profiled round wrote no profile');
+  const profile = JSON.parse(await readFile(join(profiles, file), 'utf8'));
+  const picture = new URL('../results/flame-store-floor.svg', import.meta.url);
+  const setup = `${cpus().length} cores (${cpus()[0]?.model.trim()}), Node ${process.version}`;
+  await writeFile(
+    picture,
+    renderFlameGraph(
+      frameTree(profile),
+      'trackspec SQLite store alone: serialise rows, append and commit (file, WAL, synchronous=FULL)',
+      `one round of ${eventsPerRound} events, ${appendsPerCommit} appends of ${eventsPerAppend} per commit; ${setup}`,
+    ),
+  );
+  console.log(`\nFlame graph of one more file round: ${picture.pathname}\n\n${topFunctions(profile, 15)}`);
+} finally {
+  await rm(profiles, { recursive: true, force: true });
+}
