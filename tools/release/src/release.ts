@@ -144,10 +144,9 @@ export async function release({ root, build = true, log = console.log }: Release
   }
 
   log(await changeset(root, ['version']));
-  const specs = workspacePackages(root).find((pkg) => pkg.name === specsPackage);
-  if (!specs) throw new Error(`release: no ${specsPackage} workspace`);
-  const version = specs.version;
-  const tag = `v${version}`;
+  // What the changesets planned for the specs package, checked above.
+  const version = specsRelease.newVersion;
+  const tag = nextTag;
 
   const registered = parse(await readFile(join(root, 'redocly.yaml'), 'utf8')) as {
     apis: Record<string, { root: string }>;
