@@ -15,7 +15,6 @@
  */
 
 import { execFileSync } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
@@ -24,9 +23,11 @@ import { toColumnValues } from '@trackspec/server/event-columns';
 import { EventDatabase } from '@trackspec/server/sqlite-event-database';
 import { openEventDatabase } from '@trackspec/server/sqlite-open-database';
 import { frameTree, renderFlameGraph, topFunctions } from './flame-graph.js';
+import { batchBody } from './m1das-bodies.js';
 
 const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
 const eventsPerRound = Number(process.env.BENCH_EVENTS ?? 200_000);
+/** The events in each of the bench's batch bodies. */
 const eventsPerAppend = 100;
 const appendsPerCommit = 10;
 /** The server's default dedupe window. */
@@ -36,34 +37,22 @@ const batchTargetUs = 8;
 
 type NewEvent = Parameters<typeof toColumnValues>[0][number];
 
-/** 100 events as the m1das handler stores a batch of the bench's bodies (m1das-bodies.ts). */
+/** The events of one of the bench's 100-event batch bodies (m1das-bodies.ts), as the m1das handler stores them. */
 function appendOfEvents(): NewEvent[] {
   const receivedAt = new Date().toISOString();
-  return Array.from({ length: eventsPerAppend }, (_, index) => {
-    const messageId = randomUUID();
-    const userId = `user-${index}`;
-    const payload = {
-      type: 'track',
-      event: 'button_clicked',
-      userId,
-      messageId,
-      properties: { button: 'signup' },
-      receivedAt,
-      timestamp: receivedAt,
-    };
-    return {
-      api: 'm1das',
-      source: 'demo',
-      type: 'track',
-      eventName: 'button_clicked',
-      userId,
-      anonymousId: null,
-      messageId,
-      timestamp: receivedAt,
-      receivedAt,
-      payload,
-    };
-  });
+  const { batch } = JSON.parse(batchBody()) as { batch: Array<Record<string, string>> };
+  return batch.map((event) => ({
+    api: 'm1das',
+    source: 'demo',
+    type: event.type!,
+    eventName: event.event ?? null,
+    userId: event.userId ?? null,
+    anonymousId: null,
+    messageId: event.messageId ?? null,
+    timestamp: receivedAt,
+    receivedAt,
+    payload: { ...event, receivedAt, timestamp: receivedAt },
+  }));
 }
 
 interface RoundResult {
